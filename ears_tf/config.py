@@ -1,0 +1,264 @@
+"""Typed, frozen configuration and the named presets `paper`, `quickstart`, `smoke`.
+
+Every number that shapes a model, a data set or a training budget lives here, so
+that the rest of the code reads it from one place. `get_preset(name)` returns a
+validated `Config`; `dataclasses.replace` derives variants, and `validate()` is
+called again on anything built by hand.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+# The super-resolution factor is the method's definition (8x8 -> 128x128), not a knob.
+SR_FACTOR = 16
+
+
+class ConfigError(ValueError):
+    """A configuration value is out of its allowed range."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ConfigError(message)
+
+
+@dataclasses.dataclass(frozen=True)
+class AudioConfig:
+    """The authors' audio front end (DESIGN.md section 3); shared by every preset."""
+
+    sample_rate: int = 16_000
+    num_samples: int = 64_000  # 4 s
+    frame_length: int = 512
+    frame_step: int = 248
+    log_offset: float = 1e-6
+
+    @property
+    def num_frames(self) -> int:
+        return 1 + (self.num_samples - self.frame_length) // self.frame_step
+
+    @property
+    def num_bins(self) -> int:
+        return self.frame_length // 2 + 1
+
+    def validate(self) -> None:
+        _require(self.sample_rate > 0, f"audio.sample_rate must be positive, got {self.sample_rate}")
+        _require(
+            self.num_samples >= self.frame_length,
+            f"audio.num_samples ({self.num_samples}) must be at least frame_length ({self.frame_length})",
+        )
+        _require(
+            self.frame_length > 0 and self.frame_length & (self.frame_length - 1) == 0,
+            f"audio.frame_length must be a power of two, got {self.frame_length}",
+        )
+        _require(0 < self.frame_step <= self.frame_length, f"audio.frame_step must be in (0, frame_length], got {self.frame_step}")
+        _require(self.log_offset > 0, f"audio.log_offset must be positive, got {self.log_offset}")
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelConfig:
+    """Sizes of G, D, the encoders and the fusion (DESIGN.md section 5)."""
+
+    hr_size: int
+    latent_dim: int
+    # StyleGAN generator / discriminator widths: fmaps(stage) = min(fmap_base / 2**stage, fmap_max).
+    fmap_base: int
+    fmap_max: int
+    mapping_layers: int
+    mapping_lrmul: float
+    # E_h: filters double from eh_filters_base up to eh_filters_max over six scales.
+    eh_filters_base: int
+    eh_filters_max: int
+    # E_l: one stem conv then three scales with these widths; a hidden dense of k * latent_dim.
+    el_stem_filters: int
+    el_filters: tuple[int, int, int]
+    # E_a: filters double from ea_filters_base to ea_filters_max; hidden dense width.
+    ea_filters_base: int
+    ea_filters_max: int
+    ea_dense: int
+    audio: AudioConfig = dataclasses.field(default_factory=AudioConfig)
+
+    @property
+    def lr_size(self) -> int:
+        return self.hr_size // SR_FACTOR
+
+    @property
+    def num_styles(self) -> int:
+        """k = 2 log2(res) - 2: two style inputs per resolution from 4x4 up."""
+        return 2 * int(math.log2(self.hr_size)) - 2
+
+    @property
+    def code_size(self) -> int:
+        """Size of one flattened per-layer latent code, k x latent_dim."""
+        return self.num_styles * self.latent_dim
+
+    def validate(self) -> None:
+        _require(
+            self.hr_size >= 2 * SR_FACTOR and self.hr_size & (self.hr_size - 1) == 0,
+            f"model.hr_size must be a power of two >= {2 * SR_FACTOR} (so the 16x LR image is at least 2x2), got {self.hr_size}",
+        )
+        for name in ("latent_dim", "fmap_base", "fmap_max", "mapping_layers", "eh_filters_base",
+                     "eh_filters_max", "el_stem_filters", "ea_filters_base", "ea_filters_max", "ea_dense"):
+            value = getattr(self, name)
+            _require(isinstance(value, int) and value > 0, f"model.{name} must be a positive integer, got {value!r}")
+        _require(0 < self.mapping_lrmul <= 1, f"model.mapping_lrmul must be in (0, 1], got {self.mapping_lrmul}")
+        _require(
+            len(self.el_filters) == 3 and all(isinstance(f, int) and f > 0 for f in self.el_filters),
+            f"model.el_filters must be three positive integers, got {self.el_filters!r}",
+        )
+        _require(self.eh_filters_base <= self.eh_filters_max, "model.eh_filters_base must not exceed eh_filters_max")
+        _require(self.ea_filters_base <= self.ea_filters_max, "model.ea_filters_base must not exceed ea_filters_max")
+        self.audio.validate()
+
+
+@dataclasses.dataclass(frozen=True)
+class StageBudget:
+    steps: int
+    batch_size: int
+
+    def validate(self, stage: str) -> None:
+        _require(self.steps > 0, f"train.{stage}.steps must be positive, got {self.steps}")
+        _require(self.batch_size > 0, f"train.{stage}.batch_size must be positive, got {self.batch_size}")
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    """Per-stage budgets (paper section 4.2) and optimiser settings."""
+
+    stylegan: StageBudget
+    encoder_hr: StageBudget
+    pretrain_lowres: StageBudget
+    pretrain_audio: StageBudget
+    fusion: StageBudget
+    classifier_epochs: int
+    classifier_batch_size: int
+    learning_rate: float = 1e-4
+    lowres_consistency_weight: float = 40.0  # lambda of eq. 2
+    seed: int = 0
+
+    STAGES = ("stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio", "fusion")
+
+    def validate(self) -> None:
+        for stage in self.STAGES:
+            getattr(self, stage).validate(stage)
+        _require(self.classifier_epochs > 0, f"train.classifier_epochs must be positive, got {self.classifier_epochs}")
+        _require(self.classifier_batch_size > 0, "train.classifier_batch_size must be positive")
+        _require(self.learning_rate > 0, f"train.learning_rate must be positive, got {self.learning_rate}")
+        _require(self.lowres_consistency_weight >= 0, "train.lowres_consistency_weight must be >= 0")
+
+
+@dataclasses.dataclass(frozen=True)
+class DataConfig:
+    """Size of the built-in synthetic data set (DESIGN.md section 4).
+
+    Each speaker has `videos_d1 + videos_d2 + videos_test` videos; each video gives
+    `frames_per_video` (frame, utterance) records. Splits are by video, so d1, d2
+    and test hold the same speakers and disjoint videos, as in the paper.
+    """
+
+    speakers: int
+    videos_d1: int
+    videos_d2: int
+    videos_test: int
+    frames_per_video: int
+    records_per_shard: int = 512
+
+    @property
+    def videos_per_speaker(self) -> int:
+        return self.videos_d1 + self.videos_d2 + self.videos_test
+
+    def validate(self) -> None:
+        _require(self.speakers >= 2, f"data.speakers must be at least 2 (both genders), got {self.speakers}")
+        for name in ("videos_d1", "videos_d2", "videos_test", "frames_per_video", "records_per_shard"):
+            value = getattr(self, name)
+            _require(isinstance(value, int) and value >= 1, f"data.{name} must be a positive integer, got {value!r}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    name: str
+    model: ModelConfig
+    train: TrainConfig
+    data: DataConfig
+
+    def validate(self) -> "Config":
+        self.model.validate()
+        self.train.validate()
+        self.data.validate()
+        return self
+
+
+def _paper() -> Config:
+    return Config(
+        name="paper",
+        model=ModelConfig(
+            hr_size=128, latent_dim=512, fmap_base=8192, fmap_max=512, mapping_layers=8, mapping_lrmul=0.01,
+            eh_filters_base=64, eh_filters_max=1024,
+            el_stem_filters=128, el_filters=(128, 384, 1024),
+            ea_filters_base=64, ea_filters_max=2048, ea_dense=8192,
+        ),
+        train=TrainConfig(
+            # 31M images at StyleGAN's batch 32.
+            stylegan=StageBudget(steps=968_750, batch_size=32),
+            encoder_hr=StageBudget(steps=125_000, batch_size=256),
+            pretrain_lowres=StageBudget(steps=45_000, batch_size=256),
+            pretrain_audio=StageBudget(steps=95_000, batch_size=128),
+            # The paper gives 115K iterations and no batch size for the fusion; 128 as for E_a.
+            fusion=StageBudget(steps=115_000, batch_size=128),
+            classifier_epochs=10, classifier_batch_size=64,
+        ),
+        data=DataConfig(speakers=1000, videos_d1=2, videos_d2=2, videos_test=2, frames_per_video=4),
+    )
+
+
+def _quickstart() -> Config:
+    return Config(
+        name="quickstart",
+        model=ModelConfig(
+            hr_size=64, latent_dim=128, fmap_base=1024, fmap_max=128, mapping_layers=4, mapping_lrmul=0.01,
+            eh_filters_base=16, eh_filters_max=128,
+            el_stem_filters=32, el_filters=(32, 64, 128),
+            ea_filters_base=8, ea_filters_max=128, ea_dense=512,
+        ),
+        train=TrainConfig(
+            stylegan=StageBudget(steps=3000, batch_size=32),
+            encoder_hr=StageBudget(steps=1500, batch_size=32),
+            pretrain_lowres=StageBudget(steps=800, batch_size=32),
+            pretrain_audio=StageBudget(steps=800, batch_size=32),
+            fusion=StageBudget(steps=800, batch_size=32),
+            classifier_epochs=10, classifier_batch_size=64,
+        ),
+        data=DataConfig(speakers=300, videos_d1=2, videos_d2=2, videos_test=1, frames_per_video=3),
+    )
+
+
+def _smoke() -> Config:
+    return Config(
+        name="smoke",
+        model=ModelConfig(
+            hr_size=32, latent_dim=16, fmap_base=64, fmap_max=16, mapping_layers=2, mapping_lrmul=0.01,
+            eh_filters_base=4, eh_filters_max=16,
+            el_stem_filters=4, el_filters=(4, 8, 16),
+            ea_filters_base=2, ea_filters_max=16, ea_dense=32,
+        ),
+        train=TrainConfig(
+            stylegan=StageBudget(steps=2, batch_size=4),
+            encoder_hr=StageBudget(steps=2, batch_size=4),
+            pretrain_lowres=StageBudget(steps=2, batch_size=4),
+            pretrain_audio=StageBudget(steps=2, batch_size=4),
+            fusion=StageBudget(steps=2, batch_size=4),
+            classifier_epochs=1, classifier_batch_size=4,
+        ),
+        data=DataConfig(speakers=6, videos_d1=1, videos_d2=1, videos_test=1, frames_per_video=2, records_per_shard=8),
+    )
+
+
+_PRESETS = {"paper": _paper, "quickstart": _quickstart, "smoke": _smoke}
+PRESET_NAMES = tuple(_PRESETS)
+
+
+def get_preset(name: str) -> Config:
+    """Returns the validated preset `name` (one of PRESET_NAMES)."""
+    if name not in _PRESETS:
+        raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESET_NAMES)}")
+    return _PRESETS[name]().validate()

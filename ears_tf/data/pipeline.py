@@ -1,0 +1,145 @@
+"""tf.data pipelines over a records folder: one builder for every split and stage.
+
+Each batch is a dict:
+  hr        float32 [B, HR, HR, 3] in [-1, 1]
+  lr        float32 [B, r, r, 3]   in [-1, 1], made by `image.downsample_16x`
+  waveform  float32 [B, num_samples] at 16 kHz
+  speaker   int64 [B];  gender int64 [B];  video string [B]
+
+A record that cannot be read or decoded is skipped, and at the end of every epoch
+the pipeline logs how many were skipped (expected from the manifest minus read).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import tensorflow as tf
+from absl import logging
+
+from ears_tf.config import AudioConfig
+from ears_tf.data import audio as audio_lib
+from ears_tf.data import image as image_lib
+from ears_tf.data import records
+
+
+@dataclasses.dataclass(frozen=True)
+class PipelineOptions:
+    batch_size: int
+    training: bool  # shuffle, repeat forever, random audio windows
+    hr_size: int | None = None  # defaults to the records' image size
+    lr_mode: str = "authors"
+    deterministic: bool = False
+    seed: int = 0
+    shuffle_buffer: int = 2048
+    drop_remainder: bool = True
+    epochs: int | None = None  # None: forever when training, once otherwise
+
+
+def _report_epoch(split: str, expected, read, epoch):
+    skipped = int(expected) - int(read)
+    if skipped > 0:
+        logging.warning(
+            "%s: epoch %d skipped %d corrupt or unreadable records (%d read of %d)",
+            split, int(epoch), skipped, int(read), int(expected),
+        )
+    return skipped
+
+
+def _count_and_report(examples, split: str, expected: int, epoch):
+    """Passes `examples` through and, after its last element, logs the epoch's skips."""
+    sentinel_value = tf.nest.map_structure(
+        lambda spec: tf.zeros(spec.shape, spec.dtype) if spec.dtype != tf.string else tf.constant(""),
+        examples.element_spec,
+    )
+    flagged = examples.map(lambda x: (x, False)).concatenate(
+        tf.data.Dataset.from_tensors((sentinel_value, True))
+    )
+
+    def step(count, item):
+        example, is_sentinel = item
+
+        def report():
+            tf.py_function(lambda r, e: _report_epoch(split, expected, r, e), [count, epoch], tf.int64)
+            return count
+
+        tf.cond(is_sentinel, report, lambda: count)
+        return count + 1, item
+
+    return (
+        flagged.scan(tf.constant(0, tf.int64), step)
+        .filter(lambda example, is_sentinel: tf.logical_not(is_sentinel))
+        .map(lambda example, is_sentinel: example)
+    )
+
+
+def make_dataset(data_dir, split: str, options: PipelineOptions, audio: AudioConfig = AudioConfig()):
+    """Batched examples of `split` from the records folder `data_dir`.
+
+    Raises InputError before reading anything if the manifest is missing or a shard
+    is missing or differs from the manifest.
+    """
+    manifest = records.Manifest.load(data_dir)
+    paths = manifest.check_shards(data_dir, split)
+    expected = manifest.splits[split].count
+    spec = records.feature_spec(manifest.audio_encoding, manifest.num_samples)
+    image_size = manifest.image_size
+    hr_size = options.hr_size or image_size
+    resample = manifest.sample_rate != audio.sample_rate
+    autotune = tf.data.AUTOTUNE
+
+    def decode(index, serialized, epoch):
+        features = tf.io.parse_single_example(serialized, spec)
+        hr = tf.io.decode_png(features["image"], channels=3)
+        hr = tf.ensure_shape(hr, [image_size, image_size, 3])
+        waveform = records.decode_audio(features["audio"], manifest.audio_encoding)
+        if resample:
+            waveform = audio_lib.resample(waveform, manifest.sample_rate, audio.sample_rate)
+        if options.training:
+            seed = tf.stack([tf.cast(options.seed, tf.int64) + epoch, index])
+            waveform = audio_lib.fit_length(waveform, audio.num_samples, mode="random", seed=seed)
+        else:
+            waveform = audio_lib.fit_length(waveform, audio.num_samples, mode="centre")
+        return {
+            "hr": hr,
+            "waveform": waveform,
+            "speaker": features["speaker"],
+            "gender": features["gender"],
+            "video": features["video"],
+        }
+
+    def one_epoch(epoch):
+        files = tf.data.Dataset.from_tensor_slices(paths)
+        if options.training:
+            files = files.shuffle(len(paths), seed=options.seed + epoch)
+        serialized = files.interleave(
+            tf.data.TFRecordDataset,
+            cycle_length=min(len(paths), 4),
+            num_parallel_calls=autotune,
+            deterministic=options.deterministic,
+        )
+        examples = serialized.enumerate().map(
+            lambda index, record: decode(index, record, epoch),
+            num_parallel_calls=autotune,
+            deterministic=options.deterministic,
+        ).ignore_errors()
+        examples = _count_and_report(examples, split, expected, epoch)
+        if options.training:
+            examples = examples.shuffle(options.shuffle_buffer, seed=options.seed + epoch)
+        return examples
+
+    epochs = options.epochs if options.epochs is not None else (-1 if options.training else 1)
+    dataset = tf.data.Dataset.range(epochs if epochs > 0 else tf.int64.max).flat_map(one_epoch)
+    dataset = dataset.batch(options.batch_size, drop_remainder=options.drop_remainder)
+
+    def finish(batch):
+        hr = batch["hr"]
+        if hr_size != image_size:
+            hr = image_lib.resize_uint8(hr, hr_size)
+        batch["lr"] = image_lib.downsample_16x(hr, options.lr_mode)
+        batch["hr"] = image_lib.to_unit_range(hr)
+        return batch
+
+    dataset = dataset.map(finish, num_parallel_calls=autotune, deterministic=options.deterministic)
+    tf_options = tf.data.Options()
+    tf_options.deterministic = options.deterministic
+    return dataset.with_options(tf_options).prefetch(autotune)

@@ -1,0 +1,29 @@
+"""ears_tf: voice-assisted 16x face super-resolution (CVPR 2020) in TF 2 / Keras 3."""
+import setuptools
+
+setuptools.setup(
+    name="ears_tf",
+    version="0.1.0",
+    description="Learning to Have an Ear for Face Super-Resolution, in TensorFlow 2 / Keras 3",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    packages=setuptools.find_packages(include=["ears_tf", "ears_tf.*", "export", "export.*"]),
+    python_requires=">=3.11,<3.12",
+    install_requires=[
+        # DESIGN.md section 1: tensorflow-io 0.37.1 is built for TF 2.16 only, and
+        # onnx >= 1.18 needs an ml_dtypes newer than TF 2.16 allows.
+        "tensorflow-cpu==2.16.2",
+        "keras>=3.0,<4",
+        "tensorflow-io==0.37.1",
+        "tf2onnx==1.17.0",
+        "onnx==1.17.0",
+        "onnxruntime>=1.17",
+        "absl-py>=1.0",
+        "numpy>=1.23,<2",
+        "Pillow>=9.1",
+        "scipy>=1.10",
+    ],
+    extras_require={
+        "dev": ["pytest>=7", "pytest-timeout>=2.1"],
+    },
+)
