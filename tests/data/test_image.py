@@ -78,10 +78,13 @@ def test_other_sizes_are_resized_to_hr_first():
     )
 
 
-def test_runs_in_a_graph():
+def test_runs_in_a_graph_with_the_same_8bit_values():
     images = random_images(np.random.default_rng(6), 2, 32, False)
-    graph_fn = tf.function(lambda x: image.downsample_16x(x, "authors"))
-    np.testing.assert_array_equal(graph_fn(images).numpy(), image.downsample_16x(images).numpy())
+    graph = tf.function(lambda x: image.downsample_16x(x, "authors"))(images).numpy()
+    eager = image.downsample_16x(images).numpy()
+    # Graph rewrites of the final [0, 255] -> [-1, 1] scaling may move a float by one ulp.
+    np.testing.assert_allclose(graph, eager, atol=1e-6, rtol=0)
+    np.testing.assert_array_equal(np.round((graph + 1) * 127.5), np.round((eager + 1) * 127.5))
 
 
 def test_bad_input_is_rejected():
