@@ -125,7 +125,8 @@ def render_face(speaker: Speaker, video: Video, rng: np.random.Generator, size: 
         cap_shape = np.maximum(cap_shape, np.abs(x) - fw + 0.06)  # hair only above the ears
     cap = c.soft(np.maximum(cap_shape, y - hairline))
     if speaker.hair_long:
-        sides = c.soft(np.maximum(cap_shape, np.abs(x) - fw + 0.05 - 0.1 * np.clip(y, 0, 1))) * (y < 0.35)
+        # Inside the enlarged head outline but outside the face: the strands beside the cheeks.
+        sides = c.soft(np.maximum(cap_shape, (fw - 0.06) - np.abs(x - 0.3 * turn))) * (y < 0.35)
         cap = np.maximum(cap, sides)
     c.paint(cap, hair * (0.85 + 0.2 * hair_tex[..., None]))
     parting = c.soft(np.maximum(np.abs(x - speaker.parting) - 0.008, np.abs(y + 0.6) - 0.12)) * cap

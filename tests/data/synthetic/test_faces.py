@@ -33,3 +33,22 @@ def test_videos_change_the_background_but_not_the_person():
     two = faces.render_face(speaker, people.sample_video(rng), np.random.default_rng(0), 64)
     corner = lambda img: img[:6, :6].reshape(-1, 3).mean(0)  # noqa: E731
     assert np.abs(corner(one) - corner(two)).max() > 5
+
+
+def test_long_hair_frames_the_face_without_covering_it():
+    import dataclasses
+
+    speaker, video = make(3)
+    speaker = dataclasses.replace(
+        speaker, hair_long=True, fringe=False, glasses=-1, freckles=False, mole=(), makeup=0.0,
+        skin=(0.8, 0.6, 0.5), hair_colour=(0.1, 0.08, 0.05),
+    )
+    video = dataclasses.replace(video, yaw=0.0, roll=0.0, shift=(0.0, 0.0), light=0.0, brightness=1.0,
+                                white_balance=(1.0, 1.0, 1.0))
+    image = faces.render_face(speaker, video, np.random.default_rng(0), 64).astype(float) / 255
+    # Cheeks, between the eyes and the mouth, read as skin, not hair.
+    cheeks = image[36:40, 24:40].reshape(-1, 3).mean(0)
+    assert np.abs(cheeks - np.array(speaker.skin)).max() < 0.12, cheeks
+    # Beside the face, at cheek height, there is hair.
+    beside = image[30:34, 11:14].reshape(-1, 3).mean(0)
+    assert np.abs(beside - np.array(speaker.hair_colour)).max() < 0.15, beside
