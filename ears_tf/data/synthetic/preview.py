@@ -29,7 +29,7 @@ def _tile(image: np.ndarray, width: int = TILE) -> Image.Image:
 
 def write_preview(path, jobs: list[tuple[VideoJob, VideoJob]], hr_size: int) -> None:
     """Each row: face and LR of job a, face and LR of job b, then b's spectrogram."""
-    from ears_tf.data.image import downsample_16x
+    from ears_tf.data.image import downsample_16x, to_uint8
     from ears_tf.layers import LogSpectrogram
 
     spectrogram = LogSpectrogram()
@@ -49,9 +49,9 @@ def write_preview(path, jobs: list[tuple[VideoJob, VideoJob]], hr_size: int) -> 
         draw.text((2, y + 1), label, fill=(0, 0, 0))
         y += LABEL_HEIGHT
         for column, frame in ((0, frame_a), (2, frame_b)):
-            lr = downsample_16x(frame.image, "authors").numpy()
+            lr = to_uint8(downsample_16x(frame.image, "authors")).numpy()
             sheet.paste(_tile(frame.image), (column * TILE, y))
-            sheet.paste(_tile(((lr + 1.0) * 127.5).round().astype(np.uint8)), ((column + 1) * TILE, y))
+            sheet.paste(_tile(lr), ((column + 1) * TILE, y))
         spec = spectrogram(frame_b.audio[None].astype(np.float32) / 32768.0).numpy()[0, :, :, 0]
         # Time left to right, low frequencies at the bottom.
         sheet.paste(_tile(colourise((spec.T[::-1] + 1.0) / 2.0), 2 * TILE), (4 * TILE, y))
