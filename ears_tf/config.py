@@ -92,6 +92,24 @@ class ModelConfig:
         """Size of one flattened per-layer latent code, k x latent_dim."""
         return self.num_styles * self.latent_dim
 
+    def fmaps(self, stage: int) -> int:
+        """StyleGAN's nf(stage): feature maps at resolution 2**(stage + 1)."""
+        return min(int(self.fmap_base / 2.0 ** stage), self.fmap_max)
+
+    @property
+    def resolution_log2(self) -> int:
+        return int(math.log2(self.hr_size))
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ModelConfig":
+        data = dict(data)
+        data["audio"] = AudioConfig(**data.get("audio", {}))
+        data["el_filters"] = tuple(data["el_filters"])
+        return cls(**data)
+
     def validate(self) -> None:
         _require(
             self.hr_size >= 2 * SR_FACTOR and self.hr_size & (self.hr_size - 1) == 0,
@@ -133,6 +151,7 @@ class TrainConfig:
     classifier_epochs: int
     classifier_batch_size: int
     learning_rate: float = 1e-4
+    gan_learning_rate: float = 1e-3  # StyleGAN's G and D rate at 128x128
     lowres_consistency_weight: float = 40.0  # lambda of eq. 2
     seed: int = 0
 
@@ -144,6 +163,7 @@ class TrainConfig:
         _require(self.classifier_epochs > 0, f"train.classifier_epochs must be positive, got {self.classifier_epochs}")
         _require(self.classifier_batch_size > 0, "train.classifier_batch_size must be positive")
         _require(self.learning_rate > 0, f"train.learning_rate must be positive, got {self.learning_rate}")
+        _require(self.gan_learning_rate > 0, f"train.gan_learning_rate must be positive, got {self.gan_learning_rate}")
         _require(self.lowres_consistency_weight >= 0, "train.lowres_consistency_weight must be >= 0")
 
 
@@ -215,18 +235,19 @@ def _quickstart() -> Config:
     return Config(
         name="quickstart",
         model=ModelConfig(
-            hr_size=64, latent_dim=128, fmap_base=1024, fmap_max=128, mapping_layers=4, mapping_lrmul=0.01,
+            hr_size=64, latent_dim=128, fmap_base=512, fmap_max=64, mapping_layers=4, mapping_lrmul=0.01,
             eh_filters_base=16, eh_filters_max=128,
             el_stem_filters=32, el_filters=(32, 64, 128),
             ea_filters_base=8, ea_filters_max=128, ea_dense=512,
         ),
         train=TrainConfig(
-            stylegan=StageBudget(steps=3000, batch_size=32),
+            stylegan=StageBudget(steps=2500, batch_size=16),
             encoder_hr=StageBudget(steps=1500, batch_size=32),
             pretrain_lowres=StageBudget(steps=800, batch_size=32),
             pretrain_audio=StageBudget(steps=800, batch_size=32),
             fusion=StageBudget(steps=800, batch_size=32),
             classifier_epochs=10, classifier_batch_size=64,
+            gan_learning_rate=2e-3,  # StyleGAN2's rate: a 12-minute budget needs the faster start
         ),
         data=DataConfig(speakers=300, videos_d1=2, videos_d2=2, videos_test=1, frames_per_video=3),
     )

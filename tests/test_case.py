@@ -22,7 +22,11 @@ class TestCase(tf.test.TestCase):
         expected_output_shape,
         expected_num_trainable_weights: int = 0,
         expected_num_non_trainable_weights: int = 0,
+        call_kwargs: dict | None = None,
     ):
+        """`input_data` is one array, or a tuple of arrays for a layer with several inputs."""
+        call_kwargs = call_kwargs or {}
+        inputs = input_data if isinstance(input_data, tuple) else (input_data,)
         layer = cls(**init_kwargs)
 
         # Config round trip: get_config returns exactly what rebuilds the layer.
@@ -33,26 +37,29 @@ class TestCase(tf.test.TestCase):
         self.assertEqual(rebuilt.get_config(), config)
 
         # Eager call.
-        output = layer(input_data)
+        output = layer(*inputs, **call_kwargs)
         self.assertEqual(tuple(output.shape), tuple(expected_output_shape))
         self.assertLen(layer.trainable_weights, expected_num_trainable_weights)
         self.assertLen(layer.non_trainable_weights, expected_num_non_trainable_weights)
 
         # Symbolic call with an unknown batch size.
-        symbolic_input = keras.Input(shape=tuple(input_data.shape[1:]), dtype=input_data.dtype)
-        symbolic_output = cls(**init_kwargs)(symbolic_input)
+        symbolic_inputs = [keras.Input(shape=tuple(x.shape[1:]), dtype=x.dtype) for x in inputs]
+        symbolic_output = cls(**init_kwargs)(*symbolic_inputs, **call_kwargs)
         self.assertEqual(tuple(symbolic_output.shape[1:]), tuple(expected_output_shape[1:]))
 
-        model = keras.Model(symbolic_input, symbolic_output)
+        model = keras.Model(symbolic_inputs if len(inputs) > 1 else symbolic_inputs[0], symbolic_output)
+        model_input = list(inputs) if len(inputs) > 1 else inputs[0]
         # One training step, or gradients to the input for a weightless layer.
         if expected_num_trainable_weights:
             before = [w.numpy().copy() for w in model.trainable_weights]
             model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
-            model.train_on_batch(input_data, np.random.default_rng(0).normal(size=expected_output_shape))
+            # A target unlike any input, so even a near-identity layer has a non-zero loss.
+            target = np.random.default_rng(12345).normal(1.0, 1.0, size=expected_output_shape)
+            model.train_on_batch(model_input, target)
             changed = [not np.allclose(b, w.numpy()) for b, w in zip(before, model.trainable_weights)]
             self.assertTrue(any(changed), "a training step changed no weight")
         else:
-            x = tf.convert_to_tensor(input_data)
+            x = tf.convert_to_tensor(inputs[0])
             with tf.GradientTape() as tape:
                 tape.watch(x)
                 y = model(x)
@@ -66,5 +73,5 @@ class TestCase(tf.test.TestCase):
         path = os.path.join(self.get_temp_dir(), "model.keras")
         model.save(path)
         reloaded = keras.saving.load_model(path)
-        self.assertAllClose(model(input_data), reloaded(input_data), atol=1e-6)
+        self.assertAllClose(model(model_input), reloaded(model_input), atol=1e-6)
         return output

@@ -3,7 +3,7 @@
 Each batch is a dict:
   hr        float32 [B, HR, HR, 3] in [-1, 1]
   lr        float32 [B, r, r, 3]   in [-1, 1], made by `image.downsample_16x`
-  waveform  float32 [B, num_samples] at 16 kHz
+  waveform  float32 [B, num_samples] at 16 kHz (unless with_audio=False)
   speaker   int64 [B];  gender int64 [B];  video string [B]
 
 A record that cannot be read or decoded is skipped, and at the end of every epoch
@@ -33,6 +33,7 @@ class PipelineOptions:
     shuffle_buffer: int = 2048
     drop_remainder: bool = True
     epochs: int | None = None  # None: forever when training, once otherwise
+    with_audio: bool = True  # False drops waveforms early (image-only stages)
 
 
 def _report_epoch(split: str, expected, read, epoch):
@@ -72,15 +73,17 @@ def _count_and_report(examples, split: str, expected: int, epoch):
     )
 
 
-def make_dataset(data_dir, split: str, options: PipelineOptions, audio: AudioConfig = AudioConfig()):
-    """Batched examples of `split` from the records folder `data_dir`.
+def make_dataset(data_dir, split, options: PipelineOptions, audio: AudioConfig = AudioConfig()):
+    """Batched examples of `split` (a name, or a list of names read as one) from `data_dir`.
 
     Raises InputError before reading anything if the manifest is missing or a shard
     is missing or differs from the manifest.
     """
     manifest = records.Manifest.load(data_dir)
-    paths = manifest.check_shards(data_dir, split)
-    expected = manifest.splits[split].count
+    splits = [split] if isinstance(split, str) else list(split)
+    paths = [path for name in splits for path in manifest.check_shards(data_dir, name)]
+    expected = sum(manifest.splits[name].count for name in splits)
+    split = "+".join(splits)
     spec = records.feature_spec(manifest.audio_encoding, manifest.num_samples)
     image_size = manifest.image_size
     hr_size = options.hr_size or image_size
@@ -91,6 +94,9 @@ def make_dataset(data_dir, split: str, options: PipelineOptions, audio: AudioCon
         features = tf.io.parse_single_example(serialized, spec)
         hr = tf.io.decode_png(features["image"], channels=3)
         hr = tf.ensure_shape(hr, [image_size, image_size, 3])
+        example = {"hr": hr, "speaker": features["speaker"], "gender": features["gender"], "video": features["video"]}
+        if not options.with_audio:
+            return example
         waveform = records.decode_audio(features["audio"], manifest.audio_encoding)
         if resample:
             waveform = audio_lib.resample(waveform, manifest.sample_rate, audio.sample_rate)
@@ -99,18 +105,14 @@ def make_dataset(data_dir, split: str, options: PipelineOptions, audio: AudioCon
             waveform = audio_lib.fit_length(waveform, audio.num_samples, mode="random", seed=seed)
         else:
             waveform = audio_lib.fit_length(waveform, audio.num_samples, mode="centre")
-        return {
-            "hr": hr,
-            "waveform": waveform,
-            "speaker": features["speaker"],
-            "gender": features["gender"],
-            "video": features["video"],
-        }
+        example["waveform"] = waveform
+        return example
 
     def one_epoch(epoch):
-        files = tf.data.Dataset.from_tensor_slices(paths)
+        ordered = tf.constant(paths)
         if options.training:
-            files = files.shuffle(len(paths), seed=options.seed + epoch)
+            ordered = tf.random.experimental.stateless_shuffle(ordered, seed=tf.stack([tf.cast(options.seed, tf.int64), epoch]))
+        files = tf.data.Dataset.from_tensor_slices(ordered)
         serialized = files.interleave(
             tf.data.TFRecordDataset,
             cycle_length=min(len(paths), 4),
@@ -122,13 +124,13 @@ def make_dataset(data_dir, split: str, options: PipelineOptions, audio: AudioCon
             num_parallel_calls=autotune,
             deterministic=options.deterministic,
         ).ignore_errors()
-        examples = _count_and_report(examples, split, expected, epoch)
-        if options.training:
-            examples = examples.shuffle(options.shuffle_buffer, seed=options.seed + epoch)
-        return examples
+        return _count_and_report(examples, split, expected, epoch)
 
     epochs = options.epochs if options.epochs is not None else (-1 if options.training else 1)
     dataset = tf.data.Dataset.range(epochs if epochs > 0 else tf.int64.max).flat_map(one_epoch)
+    if options.training:
+        # One streaming buffer over all epochs: deterministic for a seed, never the same order twice.
+        dataset = dataset.shuffle(options.shuffle_buffer, seed=options.seed)
     dataset = dataset.batch(options.batch_size, drop_remainder=options.drop_remainder)
 
     def finish(batch):

@@ -96,3 +96,10 @@ def test_corrupt_records_are_skipped_counted_and_logged(smoke_data, tmp_path, ca
 def test_missing_manifest_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="no manifest.json"):
         pipeline.make_dataset(tmp_path, "d1", options())
+
+
+def test_several_splits_read_as_one_and_audio_can_be_dropped(smoke_data):
+    manifest = records.Manifest.load(smoke_data)
+    batches = list(pipeline.make_dataset(smoke_data, ["d1", "d2"], options(with_audio=False)))
+    assert sum(len(b["video"]) for b in batches) == manifest.splits["d1"].count + manifest.splits["d2"].count
+    assert "waveform" not in batches[0] and batches[0]["lr"].shape[1:] == (2, 2, 3)

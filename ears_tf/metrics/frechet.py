@@ -1,0 +1,88 @@
+"""Frechet distance between real and generated faces, on the features of a small CNN.
+
+There are no ImageNet/Inception weights offline, so the feature network is a small
+speaker classifier trained on the same data's d1 + d2 HR faces (so its features
+separate the identities, hair, skin and pose that the data varies). FD is computed on
+its 128-d global-average-pooled features, against the test split's faces.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import scipy.linalg
+import tensorflow as tf
+
+import keras
+
+from ears_tf.data import pipeline, records
+
+FEATURE_DIM = 128
+FEATURE_NET = "feature_net.keras"
+
+
+def build_feature_net(image_size: int, num_classes: int) -> keras.Model:
+    images = keras.Input((image_size, image_size, 3), name="image")
+    x = images
+    for filters in (32, 64, 128, FEATURE_DIM):
+        x = keras.layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(x)
+    features = keras.layers.GlobalAveragePooling2D(name="features")(x)  # [B, 128]
+    logits = keras.layers.Dense(num_classes, name="logits")(features)
+    return keras.Model(images, logits, name="feature_net")
+
+
+def train_feature_net(data_dir, image_size: int, steps: int, batch_size: int = 64, seed: int = 0) -> keras.Model:
+    manifest = records.Manifest.load(data_dir)
+    options = pipeline.PipelineOptions(batch_size=batch_size, training=True, seed=seed, with_audio=False, hr_size=image_size)
+    data = pipeline.make_dataset(data_dir, ["d1", "d2"], options).map(lambda b: (b["hr"], b["speaker"]))
+    model = build_feature_net(image_size, manifest.num_speakers)
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
+    return model
+
+
+def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
+    """||mu1 - mu2||^2 + Tr(S1 + S2 - 2 (S1 S2)^1/2)."""
+    covmean, _ = scipy.linalg.sqrtm(sigma1 @ sigma2, disp=False)
+    if not np.isfinite(covmean).all():
+        offset = np.eye(len(sigma1)) * 1e-6
+        covmean = scipy.linalg.sqrtm((sigma1 + offset) @ (sigma2 + offset))
+    covmean = np.real(covmean)
+    diff = mu1 - mu2
+    return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * np.trace(covmean))
+
+
+def statistics(features: np.ndarray):
+    return features.mean(axis=0), np.cov(features, rowvar=False)
+
+
+class FrechetEvaluator:
+    """FD of generated images against the test split, on `FeatureNet` features."""
+
+    def __init__(self, data_dir, workdir, image_size: int, num_real: int = 1024, train_steps: int = 300, seed: int = 0):
+        path = os.path.join(workdir, "metrics", FEATURE_NET)
+        if os.path.isfile(path):
+            model = keras.saving.load_model(path)
+        else:
+            model = train_feature_net(data_dir, image_size, train_steps, seed=seed)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            model.save(path)
+        self.features = keras.Model(model.input, model.get_layer("features").output)
+        options = pipeline.PipelineOptions(batch_size=128, training=False, drop_remainder=False, with_audio=False,
+                                           hr_size=image_size, deterministic=True)
+        real = []
+        for batch in pipeline.make_dataset(data_dir, "test", options):
+            real.append(self.embed(batch["hr"]))
+            if sum(len(r) for r in real) >= num_real:
+                break
+        self.real_stats = statistics(np.concatenate(real)[:num_real])
+
+    def embed(self, images) -> np.ndarray:
+        return np.asarray(self.features.predict_on_batch(tf.convert_to_tensor(images)), np.float64)
+
+    def __call__(self, images: np.ndarray) -> float:
+        return frechet_distance(*statistics(self.embed(images)), *self.real_stats)

@@ -1,0 +1,60 @@
+"""The StyleGAN (v1) discriminator at a fixed resolution (no progressive growing), NHWC.
+
+fromRGB, then per resolution: conv 3x3, blur, conv 3x3 + 2x downscale (fused into a
+stride-2 4x4 conv from 128x128 inputs up); at 4x4: minibatch stddev, conv, two dense.
+"""
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from ears_tf.config import ModelConfig
+from ears_tf.layers import (
+    Bias, Blur2D, Downscale2D, EqualizedConv2D, EqualizedDense, FusedConvDownscale2D, MinibatchStddev,
+)
+from ears_tf.models.generator import FUSED_SCALE_MIN_RESOLUTION, LEAKY_SLOPE, _model_config
+
+MBSTD_GROUP_SIZE = 4
+
+
+@keras.saving.register_keras_serializable(package="ears_tf")
+class Discriminator(keras.Model):
+    """image [B, HR, HR, 3] -> logit [B, 1]."""
+
+    def __init__(self, model_config, **kwargs):
+        super().__init__(**kwargs)
+        self.model_config = _model_config(model_config)
+        cfg = self.model_config
+        res_log2 = cfg.resolution_log2
+        self.from_rgb = EqualizedConv2D(cfg.fmaps(res_log2 - 1), 1, name="from_rgb")
+        self.blocks = []
+        for res in range(res_log2, 2, -1):
+            size = 2 ** res
+            conv0 = EqualizedConv2D(cfg.fmaps(res - 1), 3, name=f"conv{size}")
+            blur = Blur2D(name=f"blur{size}")
+            if size >= FUSED_SCALE_MIN_RESOLUTION:
+                down = [FusedConvDownscale2D(cfg.fmaps(res - 2), name=f"conv_down{size}")]
+            else:
+                down = [EqualizedConv2D(cfg.fmaps(res - 2), 3, use_bias=False, name=f"conv_down{size}"),
+                        Downscale2D(name=f"downscale{size}")]
+            self.blocks.append((conv0, blur, down, Bias(name=f"bias_down{size}")))
+        self.mbstd = MinibatchStddev(MBSTD_GROUP_SIZE, name="minibatch_stddev")
+        self.conv4 = EqualizedConv2D(cfg.fmaps(1), 3, name="conv4x4")
+        self.dense0 = EqualizedDense(cfg.fmaps(0), name="dense0")
+        self.dense1 = EqualizedDense(1, gain=1.0, name="dense1")
+
+    def call(self, images):
+        x = ops.leaky_relu(self.from_rgb(images), LEAKY_SLOPE)  # [B, HR, HR, nf(R - 1)]
+        for conv0, blur, down, bias in self.blocks:
+            x = blur(ops.leaky_relu(conv0(x), LEAKY_SLOPE))
+            for layer in down:
+                x = layer(x)
+            x = ops.leaky_relu(bias(x), LEAKY_SLOPE)  # [B, H/2, W/2, nf(res - 2)]
+        x = self.mbstd(x)  # [B, 4, 4, nf(1) + 1]
+        x = ops.leaky_relu(self.conv4(x), LEAKY_SLOPE)
+        x = ops.reshape(x, (ops.shape(x)[0], -1))  # [B, 16 nf(1)]
+        x = ops.leaky_relu(self.dense0(x), LEAKY_SLOPE)
+        return self.dense1(x)  # [B, 1]
+
+    def get_config(self):
+        return {"model_config": self.model_config.to_dict(), "name": self.name}

@@ -1,0 +1,199 @@
+"""The shared training loop every stage runs in.
+
+A stage (see `Stage`) owns its models, optimizers, data and per-replica step; the
+loop owns the rest: the distribution strategy, XLA compilation, checkpoints every N
+steps and on SIGINT/SIGTERM, automatic resume with the same step count and
+optimizer state, TensorBoard scalars, periodic evaluation, a progress line and
+reproducible seeds. Each stage writes under WORKDIR/STAGE/:
+  checkpoints/   tf.train.CheckpointManager
+  logs/          TensorBoard
+  done.json      written when the stage completes its steps
+"""
+from __future__ import annotations
+
+import abc
+import dataclasses
+import functools
+import json
+import os
+import signal
+import time
+
+import tensorflow as tf
+from absl import logging
+
+import keras
+
+from ears_tf.train.progress import Progress
+
+DONE = "done.json"
+
+
+class TrainingInterrupted(Exception):
+    """SIGINT or SIGTERM stopped training after a checkpoint was saved."""
+
+    def __init__(self, stage: str, step: int, checkpoint: str):
+        self.stage, self.step, self.checkpoint = stage, step, checkpoint
+        super().__init__(f"{stage} stopped at step {step}; checkpoint {checkpoint}; run the same command to resume")
+
+
+@dataclasses.dataclass(frozen=True)
+class LoopOptions:
+    workdir: str
+    steps: int
+    checkpoint_every: int = 500
+    log_every: int = 20
+    eval_every: int = 500
+    seed: int = 0
+    jit_compile: bool = True
+    max_checkpoints: int = 2
+
+
+class Stage(abc.ABC):
+    """What a training stage gives the loop."""
+
+    name: str
+    images_per_step: int
+
+    @abc.abstractmethod
+    def build(self, strategy: tf.distribute.Strategy) -> None:
+        """Creates models and optimizers; called inside `strategy.scope()`."""
+
+    @abc.abstractmethod
+    def checkpoint_items(self) -> dict:
+        """Trackables to checkpoint (models, optimizers, state variables)."""
+
+    @abc.abstractmethod
+    def dataset(self, seed: int) -> tf.data.Dataset:
+        """The infinite training dataset, batched to the global batch size."""
+
+    @abc.abstractmethod
+    def replica_step(self, batch, **variant) -> dict:
+        """One optimisation step on one replica's batch; returns scalars to average."""
+
+    def step_variant(self, step: int) -> dict:
+        """Static keyword arguments of `replica_step` for this step (each traced once)."""
+        return {}
+
+    def cross_replica_update(self, reduced: dict) -> None:
+        """State updates from the averaged step outputs (EMA, running means)."""
+
+    def evaluate(self, step: int, stage_dir: str, writer) -> dict:
+        """Periodic evaluation (samples, metrics); returns scalars to log."""
+        return {}
+
+    def export(self, stage_dir: str) -> list:
+        """Writes the stage's final artefacts; returns their paths."""
+        return []
+
+
+def is_done(workdir: str, stage: str, steps: int | None = None) -> bool:
+    path = os.path.join(workdir, stage, DONE)
+    if not os.path.isfile(path):
+        return False
+    with open(path, encoding="utf-8") as f:
+        return steps is None or json.load(f).get("steps", 0) >= steps
+
+
+class _StopFlag:
+    """Turns SIGINT/SIGTERM into a flag the loop checks after each step."""
+
+    def __init__(self):
+        self.raised = None
+        self._previous = {}
+
+    def __enter__(self):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self._previous[sig] = signal.signal(sig, self._handle)
+            except ValueError:  # not the main thread: no handlers, no graceful stop
+                pass
+        return self
+
+    def _handle(self, signum, frame):
+        self.raised = signum
+
+    def __exit__(self, *exc):
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+
+def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | None = None) -> dict:
+    """Trains `stage` to `options.steps`, resuming from its latest checkpoint; returns a summary."""
+    strategy = strategy or tf.distribute.get_strategy()
+    stage_dir = os.path.join(options.workdir, stage.name)
+    os.makedirs(stage_dir, exist_ok=True)
+    keras.utils.set_random_seed(options.seed)
+
+    with strategy.scope():
+        stage.build(strategy)
+        step_var = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
+    checkpoint = tf.train.Checkpoint(step=step_var, **stage.checkpoint_items())
+    manager = tf.train.CheckpointManager(
+        checkpoint, os.path.join(stage_dir, "checkpoints"), max_to_keep=options.max_checkpoints
+    )
+    if manager.latest_checkpoint:
+        checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+        logging.info("%s: resumed from %s at step %d", stage.name, manager.latest_checkpoint, int(step_var.numpy()))
+        print(f"{stage.name}: resuming at step {int(step_var.numpy())} from {manager.latest_checkpoint}", flush=True)
+    start = int(step_var.numpy())
+
+    # The data order depends on the step it starts from, so a resumed run sees new batches.
+    dataset = strategy.experimental_distribute_dataset(stage.dataset(options.seed + start))
+    iterator = iter(dataset)
+    jit = options.jit_compile and strategy.num_replicas_in_sync == 1
+    compiled = {}
+
+    def step_function(variant: dict):
+        key = tuple(sorted(variant.items()))
+        if key not in compiled:
+            replica_fn = tf.function(functools.partial(stage.replica_step, **variant), jit_compile=jit)
+
+            @tf.function
+            def distributed(batch):
+                per_replica = strategy.run(replica_fn, args=(batch,))
+                reduced = {k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None) for k, v in per_replica.items()}
+                stage.cross_replica_update(reduced)
+                step_var.assign_add(1)
+                return reduced
+
+            compiled[key] = distributed
+        return compiled[key]
+
+    writer = tf.summary.create_file_writer(os.path.join(stage_dir, "logs"))
+    progress = Progress(stage.name, options.steps, start, stage.images_per_step)
+    metrics, t0 = {}, time.perf_counter()
+    with _StopFlag() as stop, writer.as_default():
+        while int(step_var.numpy()) < options.steps:
+            step = int(step_var.numpy())
+            outputs = step_function(stage.step_variant(step))(next(iterator))
+            step += 1
+            if step % options.log_every == 0 or step == options.steps:
+                metrics = {k: float(v) for k, v in outputs.items() if v.shape.rank == 0}
+                for name, value in metrics.items():
+                    tf.summary.scalar(f"train/{name}", value, step=step)
+            progress.update(step, metrics)
+            if step % options.eval_every == 0 and step < options.steps:
+                for name, value in stage.evaluate(step, stage_dir, writer).items():
+                    tf.summary.scalar(f"eval/{name}", value, step=step)
+            if step % options.checkpoint_every == 0:
+                manager.save(checkpoint_number=step)
+            if stop.raised is not None:
+                path = manager.save(checkpoint_number=step)
+                progress.close(step, metrics)
+                raise TrainingInterrupted(stage.name, step, path)
+        step = int(step_var.numpy())
+        if manager.latest_checkpoint is None or not manager.latest_checkpoint.endswith(f"-{step}"):
+            manager.save(checkpoint_number=step)
+        progress.close(step, metrics)
+        final = stage.evaluate(step, stage_dir, writer)
+        for name, value in final.items():
+            tf.summary.scalar(f"eval/{name}", value, step=step)
+    outputs = stage.export(stage_dir)
+    summary = {
+        "stage": stage.name, "steps": step, "resumed_from": start, "seconds": round(time.perf_counter() - t0, 1),
+        "final": final, "outputs": outputs,
+    }
+    with open(os.path.join(stage_dir, DONE), "w", encoding="utf-8") as f:
+        json.dump(summary, f, indent=2)
+    return summary

@@ -1,0 +1,181 @@
+"""Stage `stylegan`: trains G and D on the training faces (d1 + d2), as the paper's section 3.1.
+
+StyleGAN's defaults: non-saturating logistic loss, R1 on reals (gamma 10), Adam with
+beta1 0, beta2 0.99, eps 1e-8, style-mixing regularisation with probability 0.9,
+and an exponential moving average of G (half-life 10k images) that every later
+stage uses. Two StyleGAN2 habits make short runs work: R1 is applied lazily every
+`r1_interval` steps with its weight scaled to match, and the EMA half-life ramps
+up with the images seen (`ema_rampup`). Fixed resolution; no progressive growing.
+
+Writes WORKDIR/stylegan/: generator.keras (the EMA generator), discriminator.keras,
+samples/step_NNNNNN.png (a fixed-seed grid), metrics.jsonl (Frechet distance).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+
+import numpy as np
+import tensorflow as tf
+
+import keras
+
+from ears_tf import losses
+from ears_tf.config import Config
+from ears_tf.data import pipeline
+from ears_tf.metrics.frechet import FrechetEvaluator
+from ears_tf.models import Discriminator, Generator
+from ears_tf.train.loop import Stage
+from ears_tf.visualize import image_grid, save_png
+
+GENERATOR = "generator.keras"
+DISCRIMINATOR = "discriminator.keras"
+
+
+@dataclasses.dataclass(frozen=True)
+class StyleGANOptions:
+    beta_1: float = 0.0
+    beta_2: float = 0.99
+    epsilon: float = 1e-8
+    r1_gamma: float = 10.0
+    r1_interval: int = 16
+    style_mixing: float = 0.9
+    ema_half_life_images: int = 10_000
+    ema_rampup: float = 0.05  # half-life at most this share of the images seen so far
+    sample_grid: int = 8  # an 8 x 8 grid of fixed latents
+    fd_samples: int = 512
+
+
+class StyleGANStage(Stage):
+    name = "stylegan"
+
+    def __init__(self, config: Config, data_dir: str, workdir: str, batch_size: int | None = None,
+                 options: StyleGANOptions = StyleGANOptions(), seed: int = 0):
+        self.config = config
+        self.model_config = config.model
+        self.data_dir = data_dir
+        self.workdir = workdir
+        self.batch_size = batch_size or config.train.stylegan.batch_size
+        self.images_per_step = self.batch_size
+        self.options = options
+        self.seed = seed
+        self._evaluator = None
+
+    def build(self, strategy):
+        cfg, opt = self.model_config, self.options
+        self.num_replicas = strategy.num_replicas_in_sync
+        self.generator = Generator(cfg, name="generator")
+        self.generator_ema = Generator(cfg, name="generator_ema")
+        self.discriminator = Discriminator(cfg, name="discriminator")
+        z = np.zeros((2, cfg.num_styles, cfg.latent_dim), np.float32)
+        self.generator(z)
+        self.generator_ema(z)
+        self.discriminator(np.zeros((2, cfg.hr_size, cfg.hr_size, 3), np.float32))
+        self.generator_ema.set_weights(self.generator.get_weights())
+        # Created in the strategy's scope: every replica draws its own stream.
+        self.rng = tf.random.Generator.from_seed(self.seed)
+        rate = self.config.train.gan_learning_rate
+        make = lambda: keras.optimizers.Adam(rate, beta_1=opt.beta_1, beta_2=opt.beta_2, epsilon=opt.epsilon)  # noqa: E731
+        self.g_optimizer, self.d_optimizer = make(), make()
+        # Optimizer slots exist before a restore, so resumed Adam state is matched, not deferred.
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+
+    def checkpoint_items(self):
+        return {
+            "generator": self.generator, "generator_ema": self.generator_ema, "discriminator": self.discriminator,
+            "g_optimizer": self.g_optimizer, "d_optimizer": self.d_optimizer, "rng": self.rng,
+        }
+
+    def dataset(self, seed):
+        options = pipeline.PipelineOptions(
+            batch_size=self.batch_size, training=True, seed=seed, with_audio=False, hr_size=self.model_config.hr_size
+        )
+        return pipeline.make_dataset(self.data_dir, ["d1", "d2"], options).map(lambda batch: batch["hr"])
+
+    def step_variant(self, step):
+        return {"r1": step % self.options.r1_interval == 0}
+
+    def _mixed_latents(self, batch):
+        """Per-layer z [B, k, D]: two codes, switched at a random layer with probability `style_mixing`."""
+        k, dim = self.model_config.num_styles, self.model_config.latent_dim
+        z1 = self.rng.normal((batch, 1, dim))
+        z2 = self.rng.normal((batch, 1, dim))
+        mix = self.rng.uniform(()) < self.options.style_mixing
+        cutoff = tf.where(mix, self.rng.uniform((), 1, k, dtype=tf.int32), k)
+        layer = tf.range(k)[None, :, None]
+        return tf.where(layer < cutoff, z1, z2)  # [B, k, D]
+
+    def replica_step(self, reals, r1: bool):
+        batch = tf.shape(reals)[0]
+        scale = 1.0 / self.num_replicas  # per-replica means, summed across replicas by the optimizer
+        g, d = self.generator, self.discriminator
+
+        # Discriminator.
+        fakes = g(self._mixed_latents(batch))
+        with tf.GradientTape() as tape:
+            if r1:
+                with tf.GradientTape() as r1_tape:
+                    r1_tape.watch(reals)
+                    real_logits = d(reals)
+                    real_sum = tf.reduce_sum(real_logits)
+                real_grads = r1_tape.gradient(real_sum, reals)
+                penalty = losses.r1_penalty(real_grads, self.options.r1_gamma) * self.options.r1_interval
+            else:
+                real_logits = d(reals)
+                penalty = tf.constant(0.0)
+            d_loss = losses.d_logistic(real_logits, d(fakes))
+            total = (d_loss + penalty) * scale
+        self.d_optimizer.apply_gradients(zip(tape.gradient(total, d.trainable_variables), d.trainable_variables))
+
+        # Generator.
+        z = self._mixed_latents(batch)
+        with tf.GradientTape() as tape:
+            w = g.map(z)  # [B, k, D]
+            g_loss = losses.g_nonsaturating(d(g.synthesis(w)))
+            total = g_loss * scale
+        self.g_optimizer.apply_gradients(zip(tape.gradient(total, g.trainable_variables), g.trainable_variables))
+        metrics = {"d_loss": d_loss, "g_loss": g_loss, "w_mean": tf.reduce_mean(tf.reshape(w, (-1, w.shape[-1])), 0)}
+        if r1:
+            metrics["r1"] = penalty / self.options.r1_interval
+        return metrics
+
+    def cross_replica_update(self, reduced):
+        g, ema = self.generator, self.generator_ema
+        g.w_avg.assign(reduced["w_mean"] + (g.w_avg - reduced["w_mean"]) * 0.995)
+        images = tf.cast(self.g_optimizer.iterations * self.batch_size, tf.float32)
+        half_life = tf.minimum(float(self.options.ema_half_life_images), images * self.options.ema_rampup)
+        beta = tf.pow(0.5, self.batch_size / tf.maximum(half_life, 1e-8))
+        for source, target in zip(g.trainable_variables, ema.trainable_variables):
+            target.assign(source + (target - source) * beta)
+        for source, target in zip(g.non_trainable_variables, ema.non_trainable_variables):
+            target.assign(source)
+
+    def _fixed_latents(self, count: int):
+        rng = np.random.default_rng(self.seed)
+        return rng.standard_normal((count, self.model_config.num_styles, self.model_config.latent_dim)).astype(np.float32)
+
+    def sample(self, count: int) -> np.ndarray:
+        images = [self.generator_ema(z, noise_mode="const") for z in np.array_split(self._fixed_latents(count), max(count // 64, 1))]
+        return np.concatenate([np.asarray(i) for i in images])
+
+    def evaluate(self, step, stage_dir, writer):
+        grid = self.options.sample_grid
+        samples_dir = os.path.join(stage_dir, "samples")
+        os.makedirs(samples_dir, exist_ok=True)
+        picture = image_grid(self.sample(grid * grid), grid)
+        save_png(os.path.join(samples_dir, f"step_{step:06d}.png"), picture)
+        tf.summary.image("samples", picture[None], step=step)
+        if self._evaluator is None:
+            self._evaluator = FrechetEvaluator(self.data_dir, self.workdir, self.model_config.hr_size, seed=self.seed)
+        fd = self._evaluator(self.sample(self.options.fd_samples))
+        with open(os.path.join(stage_dir, "metrics.jsonl"), "a", encoding="utf-8") as f:
+            f.write(json.dumps({"step": step, "frechet_distance": fd}) + "\n")
+        return {"frechet_distance": fd}
+
+    def export(self, stage_dir):
+        paths = [os.path.join(stage_dir, GENERATOR), os.path.join(stage_dir, DISCRIMINATOR)]
+        self.generator_ema.save(paths[0])
+        self.discriminator.save(paths[1])
+        return paths

@@ -1,0 +1,73 @@
+"""The `stylegan` stage through its CLI, on the smoke preset, a few steps at a time."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def train(*args, timeout=600):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run(
+        [sys.executable, "-m", "ears_tf.train", "--stage=stylegan", "--preset=smoke", "--jit=false", *args],
+        capture_output=True, text=True, env=env, timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def trained(smoke_data, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("stylegan")
+    result = train(f"--data={smoke_data}", f"--workdir={workdir}", "--steps=3", "--eval_every=2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir, result
+
+
+def test_stage_writes_models_samples_and_metrics(trained):
+    workdir, result = trained
+    stage = workdir / "stylegan"
+    for name in ("generator.keras", "discriminator.keras", "done.json", "samples/step_000002.png", "samples/step_000003.png"):
+        assert (stage / name).exists(), name
+    lines = [json.loads(line) for line in (stage / "metrics.jsonl").read_text().splitlines()]
+    assert [line["step"] for line in lines] == [2, 3]
+    assert all(line["frechet_distance"] > 0 for line in lines)
+    assert (workdir / "metrics" / "feature_net.keras").exists()
+    assert "stylegan 3/3" in result.stdout
+
+
+def test_the_exported_generator_loads_and_generates(trained):
+    import numpy as np
+
+    import keras
+
+    from ears_tf import config, models  # noqa: F401  (registers the classes for loading)
+
+    workdir, _ = trained
+    g = keras.saving.load_model(workdir / "stylegan" / "generator.keras")
+    cfg = config.get_preset("smoke").model
+    images = g(np.zeros((2, cfg.num_styles, cfg.latent_dim), np.float32), noise_mode="off")
+    assert images.shape == (2, cfg.hr_size, cfg.hr_size, 3)
+
+
+def test_rerun_resumes_from_the_checkpoint(trained, smoke_data):
+    workdir, _ = trained
+    result = train(f"--data={smoke_data}", f"--workdir={workdir}", "--steps=4", "--eval_every=100")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "resuming at step 3" in result.stdout
+    assert json.loads((workdir / "stylegan" / "done.json").read_text())["steps"] == 4
+
+
+def test_mirrored_strategy_on_two_logical_cpus(smoke_data, tmp_path):
+    result = train(f"--data={smoke_data}", f"--workdir={tmp_path}", "--steps=2", "--eval_every=100",
+                   "--strategy=mirrored", "--cpu_replicas=2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((tmp_path / "stylegan" / "done.json").read_text())["steps"] == 2
+
+
+def test_missing_data_is_one_line_and_exit_2(tmp_path):
+    result = train(f"--data={tmp_path / 'nothing'}", f"--workdir={tmp_path / 'wd'}")
+    assert result.returncode == 2
+    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {tmp_path / 'nothing'}: not a records folder (no manifest.json); "
+        "make one with python -m ears_tf.data.synthetic"
+    ]
