@@ -104,6 +104,11 @@ class ModelConfig:
         return dataclasses.asdict(self)
 
     @classmethod
+    def coerce(cls, value) -> "ModelConfig":
+        """A ModelConfig as given, or rebuilt from `to_dict()` output (Keras model configs)."""
+        return value if isinstance(value, cls) else cls.from_dict(value)
+
+    @classmethod
     def from_dict(cls, data: dict) -> "ModelConfig":
         data = dict(data)
         data["audio"] = AudioConfig(**data.get("audio", {}))

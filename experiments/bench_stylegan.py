@@ -12,7 +12,6 @@ share understates its work).
 """
 import time
 
-import numpy as np
 from absl import app, flags
 
 flags.DEFINE_list("presets", ["paper", "quickstart"], "Presets to measure.")
@@ -79,7 +78,6 @@ def main(argv):
             rate = train_gflop / seconds
             label = f"train step{' + R1' if r1 else ''} (~{train_gflop:.0f} GF)"
             print(f"{name:<11}{label:<26}{batch:>6}{1e3 * seconds:>10.1f}{1 / seconds:>8.1f}{rate:>9.0f}{100 * rate / peak:>8.0f}%")
-        del stage, g
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from ears_tf.config import ModelConfig
 from ears_tf.layers import (
     Bias, Blur2D, Downscale2D, EqualizedConv2D, EqualizedDense, FusedConvDownscale2D, MinibatchStddev,
 )
-from ears_tf.models.generator import FUSED_SCALE_MIN_RESOLUTION, LEAKY_SLOPE, _model_config
+from ears_tf.models.generator import FUSED_SCALE_MIN_RESOLUTION, LEAKY_SLOPE
 
 MBSTD_GROUP_SIZE = 4
 
@@ -23,7 +23,7 @@ class Discriminator(keras.Model):
 
     def __init__(self, model_config, **kwargs):
         super().__init__(**kwargs)
-        self.model_config = _model_config(model_config)
+        self.model_config = ModelConfig.coerce(model_config)
         cfg = self.model_config
         res_log2 = cfg.resolution_log2
         self.from_rgb = EqualizedConv2D(cfg.fmaps(res_log2 - 1), 1, name="from_rgb")

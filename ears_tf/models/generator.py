@@ -85,17 +85,13 @@ class LayerEpilogue(keras.layers.Layer):
         return config
 
 
-def _model_config(config) -> ModelConfig:
-    return config if isinstance(config, ModelConfig) else ModelConfig.from_dict(config)
-
-
 @keras.saving.register_keras_serializable(package="ears_tf")
 class SynthesisNetwork(keras.layers.Layer):
     """w [B, k, D] -> image [B, HR, HR, 3], from a learned 4x4 constant."""
 
     def __init__(self, model_config, **kwargs):
         super().__init__(**kwargs)
-        self.model_config = _model_config(model_config)
+        self.model_config = ModelConfig.coerce(model_config)
 
     def build(self, w_shape):
         cfg = self.model_config
@@ -104,7 +100,7 @@ class SynthesisNetwork(keras.layers.Layer):
         res_log2 = cfg.resolution_log2
         self.const = ConstantInput(cfg.fmaps(1), name="const")
         self.const.build(w_row)
-        self.convs, self.upsamplers, self.epilogues = [], [], []
+        self.epilogues = []
         size, channels = 4, cfg.fmaps(1)
         self.epilogues.append(LayerEpilogue(noise_seed=0, name="epilogue0"))
         self.epilogues[-1].build((batch, size, size, channels), w_row)
@@ -167,7 +163,7 @@ class Generator(keras.Model):
 
     def __init__(self, model_config, **kwargs):
         super().__init__(**kwargs)
-        self.model_config = _model_config(model_config)
+        self.model_config = ModelConfig.coerce(model_config)
         cfg = self.model_config
         self.num_styles = cfg.num_styles
         self.mapping = MappingNetwork(cfg.latent_dim, cfg.mapping_layers, cfg.mapping_lrmul, name="mapping")
@@ -194,7 +190,7 @@ class Generator(keras.Model):
         return self.w_avg + (w - self.w_avg) * layer_psi[None, :, None]
 
     def update_w_avg(self, w):
-        """Moves w_avg towards the batch mean of w [B, k, D] (training only)."""
+        """Moves w_avg towards the mean of w [..., D] (training only)."""
         batch_mean = ops.mean(ops.reshape(w, (-1, w.shape[-1])), axis=0)
         self.w_avg.assign(batch_mean + (self.w_avg - batch_mean) * W_AVG_BETA)
 

@@ -143,7 +143,7 @@ class StyleGANStage(Stage):
 
     def cross_replica_update(self, reduced):
         g, ema = self.generator, self.generator_ema
-        g.w_avg.assign(reduced["w_mean"] + (g.w_avg - reduced["w_mean"]) * 0.995)
+        g.update_w_avg(reduced["w_mean"][None])  # the batch mean, averaged over replicas
         images = tf.cast(self.g_optimizer.iterations * self.batch_size, tf.float32)
         half_life = tf.minimum(float(self.options.ema_half_life_images), images * self.options.ema_rampup)
         beta = tf.pow(0.5, self.batch_size / tf.maximum(half_life, 1e-8))
