@@ -1,0 +1,49 @@
+"""The encoders' unit: conv -> (bias or instance norm) -> leaky ReLU (the authors' networks.py).
+
+A conv carries a bias only where no normalisation follows it; the instance norm has
+a learned scale and offset and epsilon 1e-6 (`GroupNormalization(groups=-1)`).
+"""
+import keras
+from keras import ops
+
+INSTANCE_NORM_EPSILON = 1e-6
+LEAKY_SLOPE = 0.2
+
+
+@keras.saving.register_keras_serializable(package="ears_tf")
+class ConvBlock(keras.layers.Layer):
+    """[B, H, W, C] -> [B, ceil(H / strides), ceil(W / strides), filters], SAME padding."""
+
+    def __init__(self, filters: int, kernel_size: int, strides: int = 1, normalize: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.strides = strides
+        self.normalize = normalize
+
+    def build(self, input_shape):
+        self.conv = keras.layers.Conv2D(
+            self.filters, self.kernel_size, strides=self.strides, padding="same", use_bias=not self.normalize,
+            name="conv",
+        )
+        self.conv.build(input_shape)
+        if self.normalize:
+            self.norm = keras.layers.GroupNormalization(groups=-1, epsilon=INSTANCE_NORM_EPSILON, name="instance_norm")
+            self.norm.build(self.conv.compute_output_shape(input_shape))
+
+    def call(self, x):
+        x = self.conv(x)
+        if self.normalize:
+            x = self.norm(x)
+        return ops.leaky_relu(x, LEAKY_SLOPE)
+
+    def compute_output_shape(self, input_shape):
+        return self.conv.compute_output_shape(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "filters": self.filters, "kernel_size": self.kernel_size, "strides": self.strides,
+            "normalize": self.normalize,
+        })
+        return config
