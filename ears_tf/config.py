@@ -158,6 +158,7 @@ class TrainConfig:
     learning_rate: float = 1e-4
     gan_learning_rate: float = 1e-3  # StyleGAN's G and D rate at 128x128
     lowres_consistency_weight: float = 40.0  # lambda of eq. 2
+    fusion_consistency_weight: float = 1.0  # eq. 4 weighs its two terms alike
     seed: int = 0
 
     STAGES = ("stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio", "fusion")
@@ -170,6 +171,7 @@ class TrainConfig:
         _require(self.learning_rate > 0, f"train.learning_rate must be positive, got {self.learning_rate}")
         _require(self.gan_learning_rate > 0, f"train.gan_learning_rate must be positive, got {self.gan_learning_rate}")
         _require(self.lowres_consistency_weight >= 0, "train.lowres_consistency_weight must be >= 0")
+        _require(self.fusion_consistency_weight >= 0, "train.fusion_consistency_weight must be >= 0")
 
 
 @dataclasses.dataclass(frozen=True)

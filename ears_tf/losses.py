@@ -1,7 +1,9 @@
 """Losses as pure functions of tensors; gradient tapes live in each stage's train step.
 
 StyleGAN's (Karras et al. 2019, `loss.py`): the non-saturating logistic loss for G,
-the logistic loss for D and the R1 penalty on real images.
+the logistic loss for D and the R1 penalty on real images. The encoder and fusion
+losses of the paper's eqs. 1 to 4: L1 between latent codes, squared error between
+images, and a perceptual loss on lists of feature maps.
 """
 from keras import ops
 
@@ -19,3 +21,24 @@ def d_logistic(real_logits, fake_logits):
 def r1_penalty(real_gradients, gamma: float):
     """gamma / 2 * E ||grad_x D(x)||^2, from the gradients of D's logits w.r.t. real images."""
     return 0.5 * gamma * ops.mean(ops.sum(ops.square(real_gradients), axis=(1, 2, 3)))
+
+
+def latent_l1(predicted, target):
+    """|E(x) - z|_1 of eqs. 2 to 4, averaged over batch, layers and dimensions."""
+    return ops.mean(ops.abs(predicted - target))
+
+
+def image_mse(predicted, target):
+    """|x' - x|_2^2 of eqs. 2 and 4 (and eq. 1's pixel term), averaged over pixels and channels."""
+    return ops.mean(ops.square(predicted - target))
+
+
+def perceptual(fake_features, real_features, epsilon: float = 1e-8):
+    """Eq. 1's feature loss: per feature map, the squared error relative to the real
+    features' mean square, averaged over maps. Relative, so VGG16 and the fallback
+    discriminator features (whose scales differ by orders of magnitude) weigh alike."""
+    terms = [
+        ops.mean(ops.square(fake - real)) / (ops.stop_gradient(ops.mean(ops.square(real))) + epsilon)
+        for fake, real in zip(fake_features, real_features, strict=True)
+    ]
+    return ops.mean(ops.stack(terms))

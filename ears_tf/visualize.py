@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 
 def image_grid(images, columns: int) -> np.ndarray:
@@ -24,3 +24,26 @@ def save_png(path, image: np.ndarray, scale: int = 1) -> None:
     if scale > 1:
         picture = picture.resize((image.shape[1] * scale, image.shape[0] * scale), Image.NEAREST)
     picture.save(path)
+
+
+def labelled_rows(rows: list, labels: list, size: int) -> np.ndarray:
+    """One figure: row i shows the images rows[i] ([N, h, w, 3] in [-1, 1]) at `size` x `size`
+    (smaller ones, LR inputs, enlarged by nearest neighbour), with labels[i] in a left margin."""
+    if len(rows) != len(labels):
+        raise ValueError(f"{len(rows)} rows but {len(labels)} labels")
+    strips = []
+    for images in rows:
+        images = np.asarray(images)
+        factor = size // images.shape[1]
+        if factor > 1:
+            images = np.repeat(np.repeat(images, factor, axis=1), factor, axis=2)
+        strips.append(image_grid(images, len(images)))
+    font = ImageFont.load_default()
+    margin = max(int(ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(label, font=font)) for label in labels) + 8
+    width = margin + max(strip.shape[1] for strip in strips)
+    figure = Image.new("RGB", (width, size * len(rows)), (255, 255, 255))
+    draw = ImageDraw.Draw(figure)
+    for i, (strip, label) in enumerate(zip(strips, labels)):
+        figure.paste(Image.fromarray(strip), (margin, i * size))
+        draw.text((4, i * size + size // 2 - 5), label, fill=(0, 0, 0), font=font)
+    return np.asarray(figure)

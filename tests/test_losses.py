@@ -24,3 +24,21 @@ def test_r1_is_half_gamma_times_mean_squared_norm():
     grads[1] *= 2.0
     expected = 0.5 * 10.0 * np.mean([9.0, 36.0])
     assert float(losses.r1_penalty(grads, 10.0)) == pytest.approx(expected)
+
+
+def test_latent_l1_and_image_mse_are_means():
+    a = np.zeros((2, 3, 4), np.float32)
+    b = np.full((2, 3, 4), 2.0, np.float32)
+    b[0] = -1.0
+    assert float(losses.latent_l1(a, b)) == pytest.approx(1.5)
+    assert float(losses.image_mse(a, b)) == pytest.approx(2.5)
+
+
+def test_perceptual_is_relative_per_map_and_zero_at_equality():
+    rng = np.random.default_rng(0)
+    real = [rng.normal(size=(2, 8, 8, 4)).astype(np.float32), 100.0 * rng.normal(size=(2, 4, 4, 8)).astype(np.float32)]
+    assert float(losses.perceptual(real, real)) == 0.0
+    # Doubling every map gives a relative error of exactly 1 on each, whatever its scale.
+    assert float(losses.perceptual([2.0 * r for r in real], real)) == pytest.approx(1.0, rel=1e-5)
+    with pytest.raises(ValueError):
+        losses.perceptual(real[:1], real)

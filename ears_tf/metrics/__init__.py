@@ -1,1 +1,1 @@
-"""Metrics: the Frechet distance on a small network's features (more in issue 5)."""
+"""Metrics: the Frechet distance on a small network's features; PSNR."""

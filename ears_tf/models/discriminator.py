@@ -43,14 +43,23 @@ class Discriminator(keras.Model):
         self.dense0 = EqualizedDense(cfg.fmaps(0), name="dense0")
         self.dense1 = EqualizedDense(1, gain=1.0, name="dense1")
 
-    def call(self, images):
+    def features(self, images) -> list:
+        """The activations after each downscaling block, from HR/2 down to 4x4.
+
+        The `encoder_hr` stage's perceptual features when no VGG16 weights are given.
+        """
         x = ops.leaky_relu(self.from_rgb(images), LEAKY_SLOPE)  # [B, HR, HR, nf(R - 1)]
+        maps = []
         for conv0, blur, down, bias in self.blocks:
             x = blur(ops.leaky_relu(conv0(x), LEAKY_SLOPE))
             for layer in down:
                 x = layer(x)
             x = ops.leaky_relu(bias(x), LEAKY_SLOPE)  # [B, H/2, W/2, nf(res - 2)]
-        x = self.mbstd(x)  # [B, 4, 4, nf(1) + 1]
+            maps.append(x)
+        return maps
+
+    def call(self, images):
+        x = self.mbstd(self.features(images)[-1])  # [B, 4, 4, nf(1) + 1]
         x = ops.leaky_relu(self.conv4(x), LEAKY_SLOPE)
         x = ops.reshape(x, (ops.shape(x)[0], -1))  # [B, 16 nf(1)]
         x = ops.leaky_relu(self.dense0(x), LEAKY_SLOPE)

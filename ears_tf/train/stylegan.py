@@ -26,12 +26,9 @@ from ears_tf.config import Config
 from ears_tf.data import pipeline
 from ears_tf.metrics.frechet import FrechetEvaluator
 from ears_tf.models import Discriminator, Generator
+from ears_tf.train import artifacts
 from ears_tf.train.loop import Stage
 from ears_tf.visualize import image_grid, save_png
-
-GENERATOR = "generator.keras"
-DISCRIMINATOR = "discriminator.keras"
-
 
 @dataclasses.dataclass(frozen=True)
 class StyleGANOptions:
@@ -175,7 +172,7 @@ class StyleGANStage(Stage):
         return {"frechet_distance": fd}
 
     def export(self, stage_dir):
-        paths = [os.path.join(stage_dir, GENERATOR), os.path.join(stage_dir, DISCRIMINATOR)]
+        paths = [artifacts.GENERATOR.path(self.workdir), artifacts.DISCRIMINATOR.path(self.workdir)]
         self.generator_ema.save(paths[0])
         self.discriminator.save(paths[1])
         return paths

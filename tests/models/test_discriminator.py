@@ -28,3 +28,11 @@ class DiscriminatorTest(TestCase):
         before = d.dense1.kernel.numpy().copy()
         d.train_on_batch(x, np.ones((4, 1)))
         self.assertGreater(float(np.abs(d.dense1.kernel.numpy() - before).max()), 0.0)
+
+    def test_features_are_the_block_outputs(self):
+        cfg = config.get_preset("smoke").model
+        d = models.Discriminator(cfg)
+        x = np.random.default_rng(1).normal(size=(4, cfg.hr_size, cfg.hr_size, 3)).astype(np.float32)
+        maps = d.features(x)
+        self.assertEqual([m.shape[1] for m in maps], [16, 8, 4])
+        self.assertEqual([m.shape[-1] for m in maps], [cfg.fmaps(3), cfg.fmaps(2), cfg.fmaps(1)])

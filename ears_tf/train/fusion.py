@@ -1,0 +1,69 @@
+"""Stage `fusion`: z_f = E_l(x_l) + F(E_l(x_l), E_a(a)) trained on d2 (paper eq. 4).
+
+E_l and E_h are fixed; E_a starts from `pretrain_audio` and is fine-tuned with F or
+kept fixed (`finetune_audio`). F has one dense layer or three (F3). Loss:
+|z_f - E_h(x_h)|_1 + w |D(G(z_f)) - x_l|^2 with w = `TrainConfig.fusion_consistency_weight`
+(1 in the paper). Each variant writes its own folder, WORKDIR/fusion/VARIANT/
+(fusion.keras and the encoder_audio.keras it was trained with), so the evaluation
+can compare the paper's ablations d, e and f.
+"""
+from __future__ import annotations
+
+from ears_tf import losses
+from ears_tf.metrics.image import psnr
+from ears_tf.models import Fusion
+from ears_tf.train import artifacts
+from ears_tf.train.encoder_stage import EncoderStage
+
+
+class FusionStage(EncoderStage):
+    budget_name = "fusion"
+    splits = ("d2",)
+    with_audio = True
+    requires = (artifacts.GENERATOR, artifacts.ENCODER_HR, artifacts.ENCODER_LR, artifacts.ENCODER_AUDIO)
+
+    def __init__(self, *args, num_layers: int = 1, finetune_audio: bool = True, **kwargs):
+        self.num_layers = num_layers
+        self.finetune_audio = finetune_audio
+        self.variant = artifacts.fusion_variant(num_layers, finetune_audio)
+        self.name = f"fusion/{self.variant}"
+        super().__init__(*args, **kwargs)
+
+    def make_models(self):
+        cfg = self.model_config
+        self.encoder_hr = artifacts.load(self.workdir, artifacts.ENCODER_HR)
+        self.encoder_lr = artifacts.load(self.workdir, artifacts.ENCODER_LR)
+        self.encoder_audio = artifacts.load(self.workdir, artifacts.ENCODER_AUDIO, trainable=self.finetune_audio)
+        self.fusion = Fusion(cfg, num_layers=self.num_layers, name="fusion")
+        code = (None, cfg.num_styles, cfg.latent_dim)
+        self.fusion.build(code, code)
+        fusion_file, audio_file = artifacts.fusion_artefacts(self.variant)
+        return {"fusion": (self.fusion, fusion_file), "encoder_audio": (self.encoder_audio, audio_file)}
+
+    def fused_code(self, lr, waveform):
+        z_l = self.encoder_lr(lr)  # [B, k, D]
+        return self.fusion(z_l, self.encoder_audio(waveform))  # [B, k, D]
+
+    def losses(self, batch):
+        z_f = self.fused_code(batch["lr"], batch["waveform"])
+        latent = losses.latent_l1(z_f, self.encoder_hr(batch["hr"]))
+        consistency = losses.image_mse(self.downsample(self.generate(z_f)), batch["lr"])
+        weight = self.config.train.fusion_consistency_weight
+        return {"loss": latent + weight * consistency, "latent_l1": latent, "lr_consistency": consistency}
+
+    def low_res_only(self, lr):
+        return self.generate(self.encoder_lr(lr))
+
+    def fused(self, lr, waveform):
+        return self.generate(self.fused_code(lr, waveform))
+
+    def evaluate_examples(self, batch):
+        hr, lr, waveform = batch["hr"], batch["lr"], batch["waveform"]
+        fused = self.apply(self.fused, lr, waveform)
+        low_res_only = self.apply(self.low_res_only, lr)
+        metrics = {
+            "psnr": psnr(fused, hr),
+            "psnr_low_res_only": psnr(low_res_only, hr),
+            "lr_consistency_psnr": psnr(self.apply(self.downsample, fused), lr),
+        }
+        return metrics, [lr, low_res_only, fused, hr], ["LR input x_l", "G(E_l(x_l))", "fused G(z_f)", "HR target"]

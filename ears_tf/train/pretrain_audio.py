@@ -1,0 +1,63 @@
+"""Stage `pretrain_audio`: E_a regresses the pose-free code of the speaker's face on d1 (eq. 3).
+
+The target is the mean of E_h's codes of the face and of its mirror image: the
+average keeps identity and drops the viewpoint, which the voice cannot carry
+(paper fig. 2). Loss: |E_a(a) - (E_h(x_h) + E_h(flip(x_h))) / 2|_1. The figure
+shows the face, its mirror, both reconstructions, the averaged target and E_a's
+output. Writes WORKDIR/pretrain_audio/encoder_audio.keras.
+"""
+from __future__ import annotations
+
+import numpy as np
+from keras import ops
+
+from ears_tf import losses
+from ears_tf.metrics.image import psnr
+from ears_tf.models import AudioEncoder
+from ears_tf.train import artifacts
+from ears_tf.train.encoder_stage import EncoderStage
+
+
+class PretrainAudioStage(EncoderStage):
+    name = "pretrain_audio"
+    budget_name = "pretrain_audio"
+    splits = ("d1",)
+    with_audio = True
+    requires = (artifacts.GENERATOR, artifacts.ENCODER_HR)
+
+    def make_models(self):
+        cfg = self.model_config
+        self.encoder_hr = artifacts.load(self.workdir, artifacts.ENCODER_HR)
+        self.encoder = AudioEncoder(cfg, name="encoder_audio")
+        self.encoder.build((None, cfg.audio.num_samples))
+        return {"encoder_audio": (self.encoder, artifacts.ENCODER_AUDIO)}
+
+    def frontal_code(self, hr):
+        """(E_h(x) + E_h(mirror of x)) / 2 [B, k, D]."""
+        return 0.5 * (self.encoder_hr(hr) + self.encoder_hr(ops.flip(hr, axis=2)))
+
+    def losses(self, batch):
+        latent = losses.latent_l1(self.encoder(batch["waveform"]), self.frontal_code(batch["hr"]))
+        return {"loss": latent, "latent_l1": latent}
+
+    def target_and_output(self, hr, waveform):
+        return ops.stack([self.generate(self.frontal_code(hr)), self.generate(self.encoder(waveform))], axis=1)  # [B, 2, HR, HR, 3]
+
+    def reconstructions(self, hr):
+        return ops.stack([self.generate(self.encoder_hr(hr)), self.generate(self.encoder_hr(ops.flip(hr, axis=2)))], axis=1)
+
+    def latent_error(self, hr, waveform):
+        return ops.mean(ops.abs(self.encoder(waveform) - self.frontal_code(hr)), axis=(1, 2))  # [B]
+
+    def evaluate_examples(self, batch):
+        hr, waveform = batch["hr"], batch["waveform"]
+        pair = self.apply(self.target_and_output, hr, waveform)
+        metrics = {
+            "latent_l1": self.apply(self.latent_error, hr, waveform),
+            "frontal_psnr": psnr(pair[:, 1], pair[:, 0]),  # G(E_a(a)) against G(its target)
+        }
+        n = self.options.figure_examples
+        both = self.apply(self.reconstructions, hr[:n])
+        rows = [hr[:n], np.flip(hr[:n], axis=2), both[:, 0], both[:, 1], pair[:n, 0], pair[:n, 1]]
+        labels = ["face x_h", "mirrored", "G(E_h(x))", "G(E_h(mirror))", "target: G(mean)", "G(E_a(audio))"]
+        return metrics, rows, labels

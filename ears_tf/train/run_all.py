@@ -1,0 +1,62 @@
+"""`--stage=all`: make the synthetic data if the data folder is empty, then every stage in order.
+
+Stages already complete (their done.json reaches the step budget) are skipped and an
+interrupted one resumes from its checkpoint, so re-running the same command
+continues where it stopped.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import time
+
+from ears_tf.config import Config
+from ears_tf.errors import InputError
+from ears_tf.train import loop, stages
+
+
+def ensure_data(data_dir, config: Config, seed: int, workers: int | None = None) -> bool:
+    """Generates the preset's synthetic data into `data_dir` if it is missing or empty; True if it did."""
+    data_dir = os.fspath(data_dir)
+    if os.path.isfile(os.path.join(data_dir, "manifest.json")):
+        return False
+    if os.path.exists(data_dir) and (not os.path.isdir(data_dir) or os.listdir(data_dir)):
+        raise InputError(data_dir, "has no manifest.json and is not empty; give a records folder, or a new or "
+                                   "empty folder for the synthetic data")
+    from ears_tf.data.synthetic.dataset import generate
+
+    print(f"data: generating the {config.name} synthetic data set in {data_dir}", flush=True)
+    start = time.perf_counter()
+    manifest = generate(data_dir, config, seed=seed, workers=workers)
+    counts = ", ".join(f"{split} {info.count}" for split, info in manifest.splits.items())
+    print(f"data: {manifest.num_speakers} speakers ({counts} records) in {time.perf_counter() - start:.0f} s", flush=True)
+    return True
+
+
+def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strategy, steps: int | None = None,
+            batch_size: int | None = None, vgg16_weights: str | None = None, workers: int | None = None) -> list:
+    """Runs every stage of `stages.ALL`; returns each stage's done.json summary."""
+    start = time.perf_counter()
+    ensure_data(data_dir, config, options.seed, workers)
+    summaries = []
+    for index, spec in enumerate(stages.ALL, start=1):
+        label = f"[{index}/{len(stages.ALL)}] {spec.run_name}"
+        stage_steps = steps or getattr(config.train, spec.budget_name).steps
+        done_file = os.path.join(workdir, spec.run_name, loop.DONE)
+        if loop.is_done(workdir, spec.run_name, stage_steps):
+            print(f"{label}: already complete, skipped", flush=True)
+        else:
+            print(f"{label}: {stage_steps} steps", flush=True)
+            stage = stages.make_stage(spec, config, data_dir, workdir, batch_size=batch_size, seed=options.seed,
+                                      vgg16_weights=vgg16_weights)
+            loop.run(stage, dataclasses.replace(options, steps=stage_steps), strategy)
+        with open(done_file, encoding="utf-8") as f:
+            summaries.append(json.load(f))
+    print(f"all stages complete in {time.perf_counter() - start:.0f} s; outputs:", flush=True)
+    for summary in summaries:
+        final = ", ".join(f"{k} {v:.4g}" for k, v in summary["final"].items())
+        print(f"  {summary['stage']}: {final}", flush=True)
+        for path in summary["outputs"]:
+            print(f"    {path}", flush=True)
+    return summaries
