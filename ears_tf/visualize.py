@@ -5,6 +5,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 
+LABEL_FONT_SIZE = 12
+
+
 def image_grid(images, columns: int) -> np.ndarray:
     """[N, H, W, 3] float in [-1, 1] or uint8 -> one uint8 [rows * H, columns * W, 3] image."""
     images = np.asarray(images)
@@ -38,12 +41,12 @@ def labelled_rows(rows: list, labels: list, size: int) -> np.ndarray:
         if factor > 1:
             images = np.repeat(np.repeat(images, factor, axis=1), factor, axis=2)
         strips.append(image_grid(images, len(images)))
-    font = ImageFont.load_default()
+    font = ImageFont.load_default(size=LABEL_FONT_SIZE)
     margin = max(int(ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(label, font=font)) for label in labels) + 8
     width = margin + max(strip.shape[1] for strip in strips)
     figure = Image.new("RGB", (width, size * len(rows)), (255, 255, 255))
     draw = ImageDraw.Draw(figure)
     for i, (strip, label) in enumerate(zip(strips, labels)):
         figure.paste(Image.fromarray(strip), (margin, i * size))
-        draw.text((4, i * size + size // 2 - 5), label, fill=(0, 0, 0), font=font)
+        draw.text((4, i * size + (size - LABEL_FONT_SIZE) // 2), label, fill=(0, 0, 0), font=font)
     return np.asarray(figure)

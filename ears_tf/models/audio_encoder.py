@@ -16,7 +16,7 @@ from keras import ops
 
 from ears_tf.config import ModelConfig
 from ears_tf.layers import ConvBlock, LogSpectrogram
-from ears_tf.layers.conv_block import LEAKY_SLOPE
+from ears_tf.layers.conv_block import LEAKY_SLOPE, he_init
 
 NUM_SCALES = 6
 KERNEL_SIZE = 4
@@ -37,7 +37,7 @@ class AudioEncoder(keras.Model):
         for i, width in enumerate(widths):
             self.blocks.append(ConvBlock(width, KERNEL_SIZE, name=f"scale{i}_conv"))
             self.blocks.append(ConvBlock(widths[min(i + 1, NUM_SCALES - 1)], KERNEL_SIZE, strides=2, name=f"scale{i}_down"))
-        self.hidden = keras.layers.Dense(cfg.ea_dense, name="hidden")
+        self.hidden = keras.layers.Dense(cfg.ea_dense, kernel_initializer=he_init(), name="hidden")
         self.to_latents = keras.layers.Dense(cfg.code_size, name="to_latents")
         self.spectrogram.build(input_shape)
         shape = self.spectrogram.compute_output_shape(input_shape)

@@ -15,7 +15,7 @@ from keras import ops
 
 from ears_tf.config import ModelConfig
 from ears_tf.layers import ConvBlock
-from ears_tf.layers.conv_block import LEAKY_SLOPE
+from ears_tf.layers.conv_block import LEAKY_SLOPE, he_init
 
 KERNEL_SIZE = 3
 CONVS_PER_SCALE = 2
@@ -42,7 +42,7 @@ class LowResEncoder(keras.Model):
                 strides = 2 if size > MIN_SIZE else 1
                 self.blocks.append(ConvBlock(widths[i + 1], KERNEL_SIZE, strides, normalize=True, name=f"scale{i}_down"))
                 size = math.ceil(size / strides)
-        self.hidden = keras.layers.Dense(cfg.code_size, name="hidden")
+        self.hidden = keras.layers.Dense(cfg.code_size, kernel_initializer=he_init(), name="hidden")
         self.to_latents = keras.layers.Dense(cfg.code_size, name="to_latents")
         shape = tuple(input_shape)
         for block in self.blocks:

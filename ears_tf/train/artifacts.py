@@ -37,11 +37,10 @@ def fusion_variant(num_layers: int, finetune_audio: bool) -> str:
     return f"f{num_layers}_{'finetune' if finetune_audio else 'fixed'}"
 
 
-def fusion_artefacts(variant: str) -> tuple[Artefact, Artefact]:
+def fusion_artefacts(num_layers: int, finetune_audio: bool) -> tuple[Artefact, Artefact]:
     """(F, the E_a it was trained with) of one fusion variant."""
-    num_layers, finetune = FUSION_VARIANTS[variant]
-    made_by = f"--stage=fusion --fusion=f{num_layers} --finetune_audio={str(finetune).lower()}"
-    stage_dir = f"fusion/{variant}"
+    made_by = f"--stage=fusion --fusion=f{num_layers} --finetune_audio={str(finetune_audio).lower()}"
+    stage_dir = f"fusion/{fusion_variant(num_layers, finetune_audio)}"
     return Artefact(stage_dir, "fusion.keras", made_by), Artefact(stage_dir, "encoder_audio.keras", made_by)
 
 

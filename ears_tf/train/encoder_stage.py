@@ -28,6 +28,9 @@ from ears_tf.train.loop import Stage
 from ears_tf.visualize import labelled_rows, save_png
 
 
+FIGURE_MIN_SIZE = 128
+
+
 @dataclasses.dataclass(frozen=True)
 class EncoderStageOptions:
     eval_examples: int = 512  # test-split examples behind the logged metrics
@@ -47,7 +50,9 @@ class EncoderStage(Stage):
         self.model_config = config.model
         self.data_dir = os.fspath(data_dir)
         self.workdir = os.fspath(workdir)
-        self.batch_size = batch_size or getattr(config.train, self.budget_name).batch_size
+        budget = getattr(config.train, self.budget_name)
+        self.batch_size = batch_size or budget.batch_size
+        self.learning_rate = budget.learning_rate or config.train.learning_rate
         self.images_per_step = self.batch_size
         self.seed = seed
         self.options = options
@@ -76,7 +81,7 @@ class EncoderStage(Stage):
         self.generator = artifacts.load(self.workdir, artifacts.GENERATOR)
         self.downsample = Downsample16x(name="downsample")
         self.trained = self.make_models()
-        self.optimizer = keras.optimizers.Adam(self.config.train.learning_rate)
+        self.optimizer = keras.optimizers.Adam(self.learning_rate)
         self.optimizer.build(self.trainable_variables)
 
     @property
@@ -132,7 +137,8 @@ class EncoderStage(Stage):
         figures = os.path.join(stage_dir, "figures")
         os.makedirs(figures, exist_ok=True)
         n = self.options.figure_examples
-        figure = labelled_rows([row[:n] for row in rows], labels, self.model_config.hr_size)
+        # Small presets are enlarged (nearest neighbour) so a face is at least FIGURE_MIN_SIZE pixels.
+        figure = labelled_rows([row[:n] for row in rows], labels, max(self.model_config.hr_size, FIGURE_MIN_SIZE))
         save_png(os.path.join(figures, f"step_{step:06d}.png"), figure)
         tf.summary.image("test_examples", figure[None], step=step)
         with open(os.path.join(stage_dir, "metrics.jsonl"), "a", encoding="utf-8") as f:

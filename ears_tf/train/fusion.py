@@ -37,7 +37,7 @@ class FusionStage(EncoderStage):
         self.fusion = Fusion(cfg, num_layers=self.num_layers, name="fusion")
         code = (None, cfg.num_styles, cfg.latent_dim)
         self.fusion.build(code, code)
-        fusion_file, audio_file = artifacts.fusion_artefacts(self.variant)
+        fusion_file, audio_file = artifacts.fusion_artefacts(self.num_layers, self.finetune_audio)
         return {"fusion": (self.fusion, fusion_file), "encoder_audio": (self.encoder_audio, audio_file)}
 
     def fused_code(self, lr, waveform):

@@ -15,6 +15,7 @@ import abc
 import dataclasses
 import functools
 import json
+import logging as py_logging
 import os
 import signal
 import time
@@ -27,6 +28,17 @@ import keras
 from ears_tf.train.progress import Progress
 
 DONE = "done.json"
+
+
+class _NoRetracingWarning(py_logging.Filter):
+    """Each stage (and each static step variant) traces its own step function once by design;
+    TensorFlow's frequent-retracing warning counts those traces together and misleads."""
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+tf.get_logger().addFilter(_NoRetracingWarning())
 
 
 class TrainingInterrupted(Exception):
@@ -77,6 +89,7 @@ class Stage(abc.ABC):
 
     def cross_replica_update(self, reduced: dict) -> None:
         """State updates from the averaged step outputs (EMA, running means)."""
+        del reduced  # a statement: AutoGraph cannot convert a docstring-only body
 
     def evaluate(self, step: int, stage_dir: str, writer) -> dict:
         """Periodic evaluation (samples, metrics); returns scalars to log."""

@@ -1,0 +1,174 @@
+"""`--stage=all` and the encoder / fusion stages through the CLI, on the smoke preset, a few steps each."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+STAGE_DIRS = ("stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio",
+              "fusion/f1_finetune", "fusion/f3_finetune", "fusion/f1_fixed")
+
+
+def train(*args, timeout=600):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run(
+        [sys.executable, "-m", "ears_tf.train", "--preset=smoke", "--jit=false", *args],
+        capture_output=True, text=True, env=env, timeout=timeout,
+    )
+
+
+def error_lines(result):
+    return [line for line in result.stderr.splitlines() if line.startswith("error:")]
+
+
+@pytest.fixture(scope="module")
+def quickstart(tmp_path_factory):
+    """`--stage=all` from an empty data folder: generates the data, then trains every stage 2 steps."""
+    root = tmp_path_factory.mktemp("all")
+    data, workdir = root / "data", root / "workdir"
+    result = train("--stage=all", f"--data={data}", f"--workdir={workdir}", "--steps=2", "--eval_every=1", "--workers=1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return data, workdir, result
+
+
+def test_all_generates_data_and_runs_every_stage_in_order(quickstart):
+    data, workdir, result = quickstart
+    assert (data / "manifest.json").exists()
+    starts = [line.split(":")[0] for line in result.stdout.splitlines() if line.startswith("[")]
+    assert starts == [f"[{i}/7] {name}" for i, name in enumerate(STAGE_DIRS, start=1)]
+    assert "all stages complete" in result.stdout
+    for stage_dir in STAGE_DIRS:
+        done = json.loads((workdir / stage_dir / "done.json").read_text())
+        assert done["steps"] == 2, stage_dir
+        for path in done["outputs"]:
+            assert os.path.isfile(path), path
+            assert path in result.stdout  # the final summary names every output file
+
+
+def test_each_encoder_stage_writes_its_model_figures_and_test_metrics(quickstart):
+    _, workdir, _ = quickstart
+    expected = {
+        "encoder_hr": ("encoder_hr.keras", {"psnr"}),
+        "pretrain_lowres": ("encoder_lr.keras", {"psnr", "lr_consistency_psnr"}),
+        "pretrain_audio": ("encoder_audio.keras", {"latent_l1", "frontal_psnr"}),
+        "fusion/f1_finetune": ("fusion.keras", {"psnr", "psnr_low_res_only", "lr_consistency_psnr"}),
+    }
+    for stage_dir, (model, metrics) in expected.items():
+        folder = workdir / stage_dir
+        assert (folder / model).exists()
+        assert (folder / "figures" / "step_000001.png").exists() and (folder / "figures" / "step_000002.png").exists()
+        lines = [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
+        assert [line["step"] for line in lines] == [1, 2]
+        for line in lines:
+            assert metrics <= set(line), stage_dir
+            assert all(np.isfinite(line[name]) for name in metrics)
+            assert line["examples"] == 12  # the smoke test split: 6 speakers x 1 video x 2 frames
+    assert "perceptual loss on the trained StyleGAN discriminator" in quickstart[2].stdout
+
+
+def test_rerunning_all_skips_what_is_complete(quickstart):
+    data, workdir, _ = quickstart
+    result = train("--stage=all", f"--data={data}", f"--workdir={workdir}", "--steps=2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.count("already complete, skipped") == 7
+
+
+def test_a_stage_resumes_from_its_checkpoint(quickstart, tmp_path):
+    data, workdir, _ = quickstart
+    copy = tmp_path / "workdir"
+    shutil.copytree(workdir, copy)
+    result = train("--stage=pretrain_lowres", f"--data={data}", f"--workdir={copy}", "--steps=3", "--eval_every=100")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "resuming at step 2" in result.stdout
+    assert json.loads((copy / "pretrain_lowres" / "done.json").read_text())["steps"] == 3
+
+
+def test_fixed_audio_encoder_is_unchanged_and_fine_tuned_one_moves(quickstart):
+    import keras
+
+    import ears_tf.models  # noqa: F401  (registers the classes)
+
+    _, workdir, _ = quickstart
+    weights = lambda path: keras.saving.load_model(path).get_weights()  # noqa: E731
+    pretrained = weights(workdir / "pretrain_audio" / "encoder_audio.keras")
+    fixed = weights(workdir / "fusion" / "f1_fixed" / "encoder_audio.keras")
+    tuned = weights(workdir / "fusion" / "f1_finetune" / "encoder_audio.keras")
+    assert all(np.array_equal(a, b) for a, b in zip(pretrained, fixed))
+    assert any(not np.array_equal(a, b) for a, b in zip(pretrained, tuned))
+
+
+def test_fusion_layers_follow_the_flag(quickstart):
+    import keras
+
+    import ears_tf.models  # noqa: F401
+
+    _, workdir, _ = quickstart
+    assert keras.saving.load_model(workdir / "fusion" / "f1_finetune" / "fusion.keras").num_layers == 1
+    assert keras.saving.load_model(workdir / "fusion" / "f3_finetune" / "fusion.keras").num_layers == 3
+
+
+def test_audio_target_ignores_the_mirror(quickstart):
+    import tensorflow as tf
+
+    from ears_tf import config
+    from ears_tf.train.pretrain_audio import PretrainAudioStage
+
+    data, workdir, _ = quickstart
+    stage = PretrainAudioStage(config.get_preset("smoke"), data, workdir)
+    stage.build(tf.distribute.get_strategy())
+    faces = np.random.default_rng(0).uniform(-1, 1, (3, 32, 32, 3)).astype(np.float32)
+    np.testing.assert_allclose(stage.frontal_code(faces), stage.frontal_code(faces[:, :, ::-1]), atol=1e-5)
+
+
+def test_encoder_stage_on_mirrored_with_two_logical_cpus(quickstart, tmp_path):
+    data, workdir, _ = quickstart
+    copy = tmp_path / "workdir"
+    shutil.copytree(workdir, copy)
+    shutil.rmtree(copy / "fusion")
+    result = train("--stage=fusion", "--fusion=f3", "--finetune_audio=false", f"--data={data}", f"--workdir={copy}",
+                   "--steps=1", "--eval_every=100", "--strategy=mirrored", "--cpu_replicas=2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (copy / "fusion" / "f3_fixed" / "fusion.keras").exists()
+
+
+def test_missing_prerequisite_names_the_file_and_the_stage_to_run(quickstart, tmp_path):
+    data, _, _ = quickstart
+    result = train("--stage=pretrain_audio", f"--data={data}", f"--workdir={tmp_path}")
+    assert result.returncode == 2
+    assert error_lines(result) == [
+        f"error: {tmp_path / 'stylegan' / 'generator.keras'}: missing; run python -m ears_tf.train --stage=stylegan "
+        "with this workdir first"
+    ]
+
+
+def test_all_refuses_a_non_empty_folder_without_records(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "notes.txt").write_text("mine")
+    result = train("--stage=all", f"--data={tmp_path / 'data'}", f"--workdir={tmp_path / 'wd'}")
+    assert result.returncode == 2
+    assert len(error_lines(result)) == 1 and "has no manifest.json and is not empty" in result.stderr
+    assert not (tmp_path / "wd").exists()
+
+
+def test_encoder_hr_with_local_vgg16_weights(quickstart, tmp_path):
+    import keras
+
+    data, workdir, _ = quickstart
+    weights = tmp_path / "vgg16_notop.weights.h5"
+    keras.applications.VGG16(include_top=False, weights=None, input_shape=(32, 32, 3)).save_weights(weights)
+    copy = tmp_path / "workdir"
+    shutil.copytree(workdir / "stylegan", copy / "stylegan")
+    result = train("--stage=encoder_hr", f"--data={data}", f"--workdir={copy}", "--steps=1", "--eval_every=100",
+                   f"--vgg16_weights={weights}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"perceptual loss on VGG16 block1_conv2, block2_conv2, block3_conv3, block4_conv3 from {weights}" in result.stdout
+
+    bad = tmp_path / "bad.h5"
+    bad.write_text("not weights")
+    result = train("--stage=encoder_hr", f"--data={data}", f"--workdir={copy}", "--steps=2", f"--vgg16_weights={bad}")
+    assert result.returncode == 2
+    [line] = error_lines(result)
+    assert line.startswith(f"error: {bad}: not Keras VGG16 weights without the top")
