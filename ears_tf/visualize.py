@@ -1,6 +1,9 @@
 """Image grids for samples and figures."""
 from __future__ import annotations
 
+import os
+import tempfile
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -23,10 +26,20 @@ def image_grid(images, columns: int) -> np.ndarray:
 
 
 def save_png(path, image: np.ndarray, scale: int = 1) -> None:
+    """Writes a PNG atomically (a temporary file renamed into place), creating parent folders."""
     picture = Image.fromarray(image)
     if scale > 1:
         picture = picture.resize((image.shape[1] * scale, image.shape[0] * scale), Image.NEAREST)
-    picture.save(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, partial = tempfile.mkstemp(prefix=".partial-", suffix=".png", dir=folder)
+    os.close(handle)
+    try:
+        picture.save(partial, format="PNG")
+        os.replace(partial, path)
+    except BaseException:
+        os.unlink(partial)
+        raise
 
 
 def labelled_rows(rows: list, labels: list, size: int) -> np.ndarray:

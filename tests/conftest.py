@@ -38,3 +38,24 @@ def premise_data(tmp_path_factory):
     path = tmp_path_factory.mktemp("premise") / "records"
     generate(path, small, seed=1, workers=2, progress=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def trained_smoke(tmp_path_factory):
+    """`--stage=all` on the smoke preset from an empty data folder, 2 steps a stage.
+
+    Returns (data dir, workdir, the completed process). Tests that change the workdir copy it.
+    """
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("all")
+    data, workdir = root / "data", root / "workdir"
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    result = subprocess.run(
+        [sys.executable, "-m", "ears_tf.train", "--preset=smoke", "--jit=false", "--stage=all", f"--data={data}",
+         f"--workdir={workdir}", "--steps=2", "--eval_every=1", "--workers=1"],
+        capture_output=True, text=True, env=env, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return data, workdir, result

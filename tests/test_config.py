@@ -53,6 +53,17 @@ def test_data_and_train_validation():
         dataclasses.replace(cfg.data, speakers=1).validate()
     with pytest.raises(config.ConfigError, match="train.fusion.steps"):
         dataclasses.replace(cfg.train, fusion=config.StageBudget(steps=0, batch_size=2)).validate()
+    with pytest.raises(config.ConfigError, match="train.encoder_hr.learning_rate"):
+        dataclasses.replace(cfg.train, encoder_hr=config.StageBudget(2, 2, learning_rate=-1.0)).validate()
+    with pytest.raises(config.ConfigError, match="train.fusion_consistency_weight"):
+        dataclasses.replace(cfg.train, fusion_consistency_weight=-1.0).validate()
+
+
+def test_paper_stages_all_use_the_papers_learning_rate():
+    train = config.get_preset("paper").train
+    for stage in ("encoder_hr", "pretrain_lowres", "pretrain_audio", "fusion"):
+        assert getattr(train, stage).learning_rate is None  # falls back to 1e-4
+    assert train.lowres_consistency_weight == 40.0 and train.fusion_consistency_weight == 1.0
 
 
 def test_unknown_preset_lists_the_choices():

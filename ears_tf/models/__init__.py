@@ -1,12 +1,14 @@
-"""Keras models of the method: G and D, the encoders E_h, E_l, E_a and the fusion F / F3."""
+"""Keras models of the method: G and D, the encoders E_h, E_l, E_a, the fusion F / F3 and the
+fused inference model `SuperResolver`."""
 from ears_tf.models.audio_encoder import AudioEncoder
 from ears_tf.models.discriminator import Discriminator
 from ears_tf.models.fusion import Fusion
 from ears_tf.models.generator import Generator, MappingNetwork, SynthesisNetwork
 from ears_tf.models.high_res_encoder import HighResEncoder
 from ears_tf.models.low_res_encoder import LowResEncoder
+from ears_tf.models.super_resolver import SuperResolver
 
 __all__ = [
     "AudioEncoder", "Discriminator", "Fusion", "Generator", "HighResEncoder", "LowResEncoder", "MappingNetwork",
-    "SynthesisNetwork",
+    "SuperResolver", "SynthesisNetwork",
 ]

@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 
 import keras
-from keras import ops
 
-from ears_tf.config import ModelConfig
 from ears_tf.layers import ConvBlock
+from ears_tf.models.conv_encoder import ConvEncoder
 
 NUM_SCALES = 6
 KERNEL_SIZE = 4
@@ -24,39 +23,16 @@ MIN_SIZE = 4
 
 
 @keras.saving.register_keras_serializable(package="ears_tf")
-class HighResEncoder(keras.Model):
-    def __init__(self, model_config, **kwargs):
-        super().__init__(**kwargs)
-        self.model_config = ModelConfig.coerce(model_config)
-
-    def build(self, input_shape):
+class HighResEncoder(ConvEncoder):
+    def make_blocks(self, input_shape):
         cfg = self.model_config
         widths = [min(cfg.eh_filters_base * 2 ** i, cfg.eh_filters_max) for i in range(NUM_SCALES)]
         size = input_shape[1] or cfg.hr_size
-        self.blocks = []
+        blocks = []
         for i, width in enumerate(widths):
-            self.blocks.append(ConvBlock(width, KERNEL_SIZE, normalize=i > 0, name=f"scale{i}_conv"))
+            blocks.append(ConvBlock(width, KERNEL_SIZE, normalize=i > 0, name=f"scale{i}_conv"))
             if i < NUM_SCALES - 1:
                 strides = 2 if size > MIN_SIZE else 1
-                self.blocks.append(ConvBlock(widths[i + 1], KERNEL_SIZE, strides, normalize=True, name=f"scale{i}_down"))
+                blocks.append(ConvBlock(widths[i + 1], KERNEL_SIZE, strides, normalize=True, name=f"scale{i}_down"))
                 size = math.ceil(size / strides)
-        self.to_latents = keras.layers.Dense(cfg.code_size, name="to_latents")
-        shape = tuple(input_shape)
-        for block in self.blocks:
-            block.build(shape)
-            shape = block.compute_output_shape(shape)
-        self.to_latents.build((shape[0], math.prod(shape[1:])))
-
-    def call(self, images):
-        x = images
-        for block in self.blocks:
-            x = block(x)  # [B, H', W', C'] down to [B, s, s, eh_filters_max]
-        x = ops.reshape(x, (ops.shape(x)[0], -1))  # [B, s * s * C]
-        z = self.to_latents(x)  # [B, k * D]
-        return ops.reshape(z, (-1, self.model_config.num_styles, self.model_config.latent_dim))  # [B, k, D]
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0], self.model_config.num_styles, self.model_config.latent_dim)
-
-    def get_config(self):
-        return {"model_config": self.model_config.to_dict(), "name": self.name}
+        return blocks

@@ -7,7 +7,6 @@ on the test split. Writes WORKDIR/encoder_hr/encoder_hr.keras.
 """
 from __future__ import annotations
 
-import numpy as np
 
 from ears_tf import losses
 from ears_tf.metrics.image import psnr

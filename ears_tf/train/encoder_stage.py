@@ -38,6 +38,18 @@ class EncoderStageOptions:
     figure_examples: int = 8  # columns of the figure
 
 
+def speakers_first(speakers: np.ndarray, count: int) -> np.ndarray:
+    """An order of the examples whose first `count` are of distinct speakers (the figure's
+    columns); the rest follow in their original order."""
+    seen, first = set(), []
+    for index, speaker in enumerate(speakers):
+        if speaker not in seen and len(first) < count:
+            seen.add(speaker)
+            first.append(index)
+    rest = [i for i in range(len(speakers)) if i not in set(first)]
+    return np.array(first + rest, dtype=np.int64)
+
+
 class EncoderStage(Stage):
     budget_name: str  # the TrainConfig field with this stage's steps and batch size
     splits: tuple  # training splits
@@ -111,14 +123,16 @@ class EncoderStage(Stage):
         return terms
 
     def test_examples(self) -> dict:
-        """The first `eval_examples` test examples, in a fixed order (numpy arrays)."""
+        """The first `eval_examples` test examples (numpy arrays), distinct speakers first."""
         if self._test_examples is None:
             options = pipeline.PipelineOptions(
                 batch_size=self.options.eval_examples, training=False, deterministic=True, drop_remainder=False,
                 with_audio=self.with_audio, hr_size=self.model_config.hr_size,
             )
             batch = next(iter(pipeline.make_dataset(self.data_dir, "test", options, self.model_config.audio)))
-            self._test_examples = {k: v.numpy() for k, v in batch.items() if k != "video"}
+            examples = {k: v.numpy() for k, v in batch.items() if k != "video"}
+            order = speakers_first(examples["speaker"], self.options.figure_examples)
+            self._test_examples = {k: v[order] for k, v in examples.items()}
         return self._test_examples
 
     def apply(self, fn, *arrays) -> np.ndarray:

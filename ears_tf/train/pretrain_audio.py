@@ -13,6 +13,7 @@ from keras import ops
 
 from ears_tf import losses
 from ears_tf.metrics.image import psnr
+from ears_tf.metrics.latent import gender_axis_accuracy
 from ears_tf.models import AudioEncoder
 from ears_tf.train import artifacts
 from ears_tf.train.encoder_stage import EncoderStage
@@ -46,16 +47,21 @@ class PretrainAudioStage(EncoderStage):
     def reconstructions(self, hr):
         return ops.stack([self.generate(self.encoder_hr(hr)), self.generate(self.encoder_hr(ops.flip(hr, axis=2)))], axis=1)
 
-    def latent_error(self, hr, waveform):
-        return ops.mean(ops.abs(self.encoder(waveform) - self.frontal_code(hr)), axis=(1, 2))  # [B]
+    def codes(self, hr, waveform):
+        return ops.stack([self.encoder(waveform), self.frontal_code(hr)], axis=1)  # [B, 2, k, D]
 
     def evaluate_examples(self, batch):
         hr, waveform = batch["hr"], batch["waveform"]
+        codes = self.apply(self.codes, hr, waveform)
         pair = self.apply(self.target_and_output, hr, waveform)
         metrics = {
-            "latent_l1": self.apply(self.latent_error, hr, waveform),
+            "latent_l1": np.abs(codes[:, 0] - codes[:, 1]).mean(axis=(1, 2)),
             "frontal_psnr": psnr(pair[:, 1], pair[:, 0]),  # G(E_a(a)) against G(its target)
         }
+        # Does the voice put the code on the right side of the faces' gender axis? (0.5: chance)
+        gender = gender_axis_accuracy(codes[:, 0], codes[:, 1], batch["gender"])
+        if gender is not None:
+            metrics["gender_axis_accuracy"] = gender
         n = self.options.figure_examples
         both = self.apply(self.reconstructions, hr[:n])
         rows = [hr[:n], np.flip(hr[:n], axis=2), both[:, 0], both[:, 1], pair[:n, 0], pair[:n, 1]]

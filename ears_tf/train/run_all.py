@@ -56,7 +56,7 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
     print(f"all stages complete in {time.perf_counter() - start:.0f} s; outputs:", flush=True)
     for summary in summaries:
         final = ", ".join(f"{k} {v:.4g}" for k, v in summary["final"].items())
-        print(f"  {summary['stage']}: {final}", flush=True)
+        print(f"  {summary['stage']}: {summary['steps']} steps, {summary['seconds']:.0f} s; {final}", flush=True)
         for path in summary["outputs"]:
             print(f"    {path}", flush=True)
     return summaries

@@ -25,13 +25,8 @@ def error_lines(result):
 
 
 @pytest.fixture(scope="module")
-def quickstart(tmp_path_factory):
-    """`--stage=all` from an empty data folder: generates the data, then trains every stage 2 steps."""
-    root = tmp_path_factory.mktemp("all")
-    data, workdir = root / "data", root / "workdir"
-    result = train("--stage=all", f"--data={data}", f"--workdir={workdir}", "--steps=2", "--eval_every=1", "--workers=1")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return data, workdir, result
+def quickstart(trained_smoke):
+    return trained_smoke
 
 
 def test_all_generates_data_and_runs_every_stage_in_order(quickstart):
