@@ -18,7 +18,9 @@ from ears_tf.config import AudioConfig
 
 _DEFAULTS = AudioConfig()
 # Denominator floor for the min-max step: silence (max == min) maps to -1, not NaN.
-_MIN_RANGE = 1e-12
+# 1e-4, not smaller: a float16 TFLite export stores it as float16, where 1e-12 is 0.
+# Any audible signal spans several units of log power, far above it.
+_MIN_RANGE = 1e-4
 
 
 def windowed_dft_basis(frame_length: int) -> np.ndarray:

@@ -16,7 +16,12 @@ class Upscale2D(keras.layers.Layer):
     """[B, H, W, C] -> [B, 2H, 2W, C], nearest neighbour."""
 
     def call(self, x):
-        return ops.repeat(ops.repeat(x, 2, axis=1), 2, axis=2)
+        # Broadcast and reshape with the static H, W, C: ops.repeat loses them under a dynamic
+        # batch, and the TFLite converter then rejects the convs that follow.
+        h, w, c = x.shape[1], x.shape[2], x.shape[3]
+        x = ops.reshape(x, (-1, h, 1, w, 1, c))
+        x = ops.tile(x, (1, 1, 2, 1, 2, 1))  # [B, H, 2, W, 2, C]
+        return ops.reshape(x, (-1, 2 * h, 2 * w, c))  # [B, 2H, 2W, C]
 
     def compute_output_shape(self, input_shape):
         b, h, w, c = input_shape

@@ -1,0 +1,26 @@
+"""TFLite flatbuffers converted from the SavedModel (the route that works with Keras 3 models)."""
+from __future__ import annotations
+
+import os
+
+import tensorflow as tf
+
+QUANTIZATIONS = ("float32", "float16", "int8")
+
+
+def convert_tflite(saved_model_dir, output_path, quantization: str = "float32") -> str:
+    """float32; float16 weights; or dynamic-range int8 weights (activations stay float)."""
+    if quantization not in QUANTIZATIONS:
+        raise ValueError(f"quantization must be one of {', '.join(QUANTIZATIONS)}, got {quantization!r}")
+    converter = tf.lite.TFLiteConverter.from_saved_model(os.fspath(saved_model_dir))
+    if quantization == "float16":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.target_spec.supported_types = [tf.float16]
+    elif quantization == "int8":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    flatbuffer = converter.convert()
+    partial = f"{output_path}.partial"
+    with open(partial, "wb") as f:
+        f.write(flatbuffer)
+    os.replace(partial, output_path)
+    return os.fspath(output_path)
