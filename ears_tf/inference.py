@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import weakref
 
 import numpy as np
 import tensorflow as tf
@@ -79,9 +80,15 @@ def load_waveform(path, model_config: ModelConfig) -> np.ndarray:
     return audio_lib.load_audio(path, model_config.audio, mode="centre").numpy()
 
 
+_COMPILED = weakref.WeakKeyDictionary()  # model -> its traced forward pass, traced once per model
+
+
 def super_resolve(model, lr_images: np.ndarray, waveforms: np.ndarray, batch_size: int = 16) -> np.ndarray:
     """[N, r, r, 3] + [N, num_samples] -> [N, HR, HR, 3] in [-1, 1], batch by batch."""
-    run = tf.function(lambda lr, w: model(lr, w), reduce_retracing=True)
+    if model not in _COMPILED:
+        ref = weakref.ref(model)  # a strong reference in the value would keep every model alive
+        _COMPILED[model] = tf.function(lambda lr, waveform: ref()(lr, waveform), reduce_retracing=True)
+    run = _COMPILED[model]
     outputs = [run(lr_images[i:i + batch_size], waveforms[i:i + batch_size]) for i in range(0, len(lr_images), batch_size)]
     return np.concatenate([np.asarray(o) for o in outputs])
 
