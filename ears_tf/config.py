@@ -12,6 +12,8 @@ import math
 
 # The super-resolution factor is the method's definition (8x8 -> 128x128), not a knob.
 SR_FACTOR = 16
+# What the fused inference model can run: F or F3 with the fine-tuned E_a, E_l alone, E_a alone.
+INFERENCE_VARIANTS = ("f1", "f3", "lowres_only", "audio_only")
 
 
 class ConfigError(ValueError):

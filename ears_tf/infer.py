@@ -16,12 +16,11 @@ import os
 
 from absl import app, flags
 
+from ears_tf.config import INFERENCE_VARIANTS
 from ears_tf.errors import InputError, run_cli
 
-VARIANT_NAMES = ("f1", "f3", "lowres_only", "audio_only")
-
 flags.DEFINE_string("workdir", None, "Workdir of a trained run (python -m ears_tf.train --stage=all).")
-flags.DEFINE_enum("variant", "f3", VARIANT_NAMES,
+flags.DEFINE_enum("variant", "f3", INFERENCE_VARIANTS,
                   "Model: fused with F3 (the authors' released model) or F, or E_l alone, or E_a alone.")
 flags.DEFINE_list("image", None, "Face image (HR of any size, or LR r x r); with --mix, several.")
 flags.DEFINE_list("audio", None, "Audio file of the speaker; with --mix, several.")

@@ -14,6 +14,7 @@ import tempfile
 
 from absl import app, flags
 
+from ears_tf.config import INFERENCE_VARIANTS
 from ears_tf.errors import InputError, run_cli
 
 FORMATS = ("saved_model", "tflite", "onnx")
@@ -22,7 +23,7 @@ FLOAT32_TOLERANCE = 1e-3
 flags.DEFINE_string("workdir", None, "Workdir of a trained run (python -m ears_tf.train --stage=all).")
 flags.DEFINE_enum("format", None, FORMATS, "Artefact format.")
 flags.DEFINE_string("output", None, "Folder for the artefacts.")
-flags.DEFINE_enum("variant", "f3", ("f1", "f3", "lowres_only", "audio_only"), "Model to export.")
+flags.DEFINE_enum("variant", "f3", INFERENCE_VARIANTS, "Model to export.")
 flags.DEFINE_string("name", "ears_tf", "Model name (the SavedModel folder TF Serving serves).")
 flags.DEFINE_integer("version", 1, "SavedModel version folder.", lower_bound=1)
 flags.mark_flags_as_required(["workdir", "format", "output"])

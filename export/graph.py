@@ -5,7 +5,6 @@ import tensorflow as tf
 
 from ears_tf.config import ModelConfig
 
-INPUTS = ("lr_image", "waveform")
 OUTPUT = "image"
 
 

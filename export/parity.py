@@ -5,23 +5,24 @@ import numpy as np
 import tensorflow as tf
 
 from ears_tf.metrics.image import psnr
+from export.graph import OUTPUT
 
 
 def run_saved_model(path, lr_image, waveform) -> np.ndarray:
     signature = tf.saved_model.load(path).signatures["serving_default"]
-    return signature(lr_image=tf.constant(lr_image), waveform=tf.constant(waveform))["image"].numpy()
+    return signature(lr_image=tf.constant(lr_image), waveform=tf.constant(waveform))[OUTPUT].numpy()
 
 
 def run_tflite(path, lr_image, waveform) -> np.ndarray:
     runner = tf.lite.Interpreter(model_path=path).get_signature_runner("serving_default")
-    return runner(lr_image=lr_image, waveform=waveform)["image"]
+    return runner(lr_image=lr_image, waveform=waveform)[OUTPUT]
 
 
 def run_onnx(path, lr_image, waveform) -> np.ndarray:
     import onnxruntime
 
     session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
-    return session.run(["image"], {"lr_image": lr_image, "waveform": waveform})[0]
+    return session.run([OUTPUT], {"lr_image": lr_image, "waveform": waveform})[0]
 
 
 def probe_inputs(model_config, batch: int = 3, seed: int = 0) -> dict:

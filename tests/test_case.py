@@ -13,6 +13,11 @@ import tensorflow as tf
 import keras
 
 
+def count_params(weights) -> int:
+    """Number of scalars in a list of weights (for the paper-preset parameter counts)."""
+    return sum(int(np.prod(w.shape)) for w in weights)
+
+
 class TestCase(tf.test.TestCase):
     def run_layer_test(
         self,

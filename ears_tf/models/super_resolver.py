@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import keras
 
+from ears_tf.config import INFERENCE_VARIANTS as VARIANTS
 from ears_tf.config import ModelConfig
 from ears_tf.models.audio_encoder import AudioEncoder
 from ears_tf.models.fusion import Fusion
 from ears_tf.models.generator import Generator
 from ears_tf.models.low_res_encoder import LowResEncoder
 
-VARIANTS = ("f1", "f3", "lowres_only", "audio_only")
 FUSION_LAYERS = {"f1": 1, "f3": 3}
 
 

@@ -41,9 +41,6 @@ class PretrainAudioStage(EncoderStage):
         latent = losses.latent_l1(self.encoder(batch["waveform"]), self.frontal_code(batch["hr"]))
         return {"loss": latent, "latent_l1": latent}
 
-    def target_and_output(self, hr, waveform):
-        return ops.stack([self.generate(self.frontal_code(hr)), self.generate(self.encoder(waveform))], axis=1)  # [B, 2, HR, HR, 3]
-
     def reconstructions(self, hr):
         return ops.stack([self.generate(self.encoder_hr(hr)), self.generate(self.encoder_hr(ops.flip(hr, axis=2)))], axis=1)
 
@@ -52,11 +49,11 @@ class PretrainAudioStage(EncoderStage):
 
     def evaluate_examples(self, batch):
         hr, waveform = batch["hr"], batch["waveform"]
-        codes = self.apply(self.codes, hr, waveform)
-        pair = self.apply(self.target_and_output, hr, waveform)
+        codes = self.apply(self.codes, hr, waveform)  # [B, 2, k, D]: E_a's code, its target
+        from_audio, frontal = self.apply(self.generate, codes[:, 0]), self.apply(self.generate, codes[:, 1])
         metrics = {
             "latent_l1": np.abs(codes[:, 0] - codes[:, 1]).mean(axis=(1, 2)),
-            "frontal_psnr": psnr(pair[:, 1], pair[:, 0]),  # G(E_a(a)) against G(its target)
+            "frontal_psnr": psnr(from_audio, frontal),  # G(E_a(a)) against G(its target)
         }
         # Does the voice put the code on the right side of the faces' gender axis? (0.5: chance)
         gender = gender_axis_accuracy(codes[:, 0], codes[:, 1], batch["gender"])
@@ -64,6 +61,6 @@ class PretrainAudioStage(EncoderStage):
             metrics["gender_axis_accuracy"] = gender
         n = self.options.figure_examples
         both = self.apply(self.reconstructions, hr[:n])
-        rows = [hr[:n], np.flip(hr[:n], axis=2), both[:, 0], both[:, 1], pair[:n, 0], pair[:n, 1]]
+        rows = [hr[:n], np.flip(hr[:n], axis=2), both[:, 0], both[:, 1], frontal[:n], from_audio[:n]]
         labels = ["face x_h", "mirrored", "G(E_h(x))", "G(E_h(mirror))", "target: G(mean)", "G(E_a(audio))"]
         return metrics, rows, labels

@@ -42,7 +42,7 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
     summaries = []
     for index, spec in enumerate(stages.ALL, start=1):
         label = f"[{index}/{len(stages.ALL)}] {spec.run_name}"
-        stage_steps = steps or getattr(config.train, spec.budget_name).steps
+        stage_steps = steps or getattr(config.train, spec.name).steps
         done_file = os.path.join(workdir, spec.run_name, loop.DONE)
         if loop.is_done(workdir, spec.run_name, stage_steps):
             print(f"{label}: already complete, skipped", flush=True)

@@ -24,10 +24,6 @@ class StageSpec:
             return f"fusion/{artifacts.fusion_variant(self.fusion_layers, self.finetune_audio)}"
         return self.name
 
-    @property
-    def budget_name(self) -> str:
-        return self.name
-
 
 # stylegan -> E_h -> E_l and E_a -> the three fusion ablations (paper Table 1 d, e, f).
 ALL = tuple(

@@ -1,11 +1,7 @@
 import numpy as np
 
 from ears_tf import config, models
-from tests.test_case import TestCase
-
-
-def count(weights) -> int:
-    return sum(int(np.prod(w.shape)) for w in weights)
+from tests.test_case import TestCase, count_params
 
 
 class AudioEncoderTest(TestCase):
@@ -20,7 +16,7 @@ class AudioEncoderTest(TestCase):
         # 1.6 GB of float32 weights: built and counted, never run.
         encoder = models.AudioEncoder(config.get_preset("paper").model)
         encoder.build((None, 64_000))
-        self.assertEqual(count(encoder.trainable_weights), 402_613_120)
+        self.assertEqual(count_params(encoder.trainable_weights), 402_613_120)
         self.assertEqual(encoder.hidden.kernel.shape, (3 * 3 * 2048, 8192))
         del encoder
 

@@ -5,11 +5,7 @@ import numpy as np
 import keras
 
 from ears_tf import config, models
-from tests.test_case import TestCase
-
-
-def count(weights) -> int:
-    return sum(int(np.prod(w.shape)) for w in weights)
+from tests.test_case import TestCase, count_params
 
 
 class GeneratorTest(TestCase):
@@ -21,8 +17,8 @@ class GeneratorTest(TestCase):
     def test_paper_counts_equal_the_authors_g_style_at_128(self):
         g = models.Generator(config.get_preset("paper").model)
         g(np.zeros((1, 512), np.float32), noise_mode="off")
-        self.assertEqual(count(g.mapping.trainable_weights), 2_101_248)
-        self.assertEqual(count(g.synthesis.trainable_weights), 23_735_683)
+        self.assertEqual(count_params(g.mapping.trainable_weights), 2_101_248)
+        self.assertEqual(count_params(g.synthesis.trainable_weights), 23_735_683)
 
     def test_per_layer_and_plain_latents(self):
         g = models.Generator(self.cfg)

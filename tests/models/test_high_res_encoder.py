@@ -1,11 +1,7 @@
 import numpy as np
 
 from ears_tf import config, models
-from tests.test_case import TestCase
-
-
-def count(weights) -> int:
-    return sum(int(np.prod(w.shape)) for w in weights)
+from tests.test_case import TestCase, count_params
 
 
 class HighResEncoderTest(TestCase):
@@ -20,7 +16,7 @@ class HighResEncoderTest(TestCase):
     def test_paper_count_equals_the_authors(self):
         encoder = models.HighResEncoder(config.get_preset("paper").model)
         encoder.build((None, 128, 128, 3))
-        self.assertEqual(count(encoder.trainable_weights), 167_662_144)
+        self.assertEqual(count_params(encoder.trainable_weights), 167_662_144)
 
     def test_downsampling_stops_at_4x4(self):
         for preset, final in (("paper", 4), ("quickstart", 4), ("smoke", 4)):

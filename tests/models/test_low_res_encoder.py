@@ -1,11 +1,7 @@
 import numpy as np
 
 from ears_tf import config, models
-from tests.test_case import TestCase
-
-
-def count(weights) -> int:
-    return sum(int(np.prod(w.shape)) for w in weights)
+from tests.test_case import TestCase, count_params
 
 
 class LowResEncoderTest(TestCase):
@@ -19,7 +15,7 @@ class LowResEncoderTest(TestCase):
     def test_paper_count_equals_the_authors(self):
         encoder = models.LowResEncoder(config.get_preset("paper").model)
         encoder.build((None, 8, 8, 3))
-        self.assertEqual(count(encoder.trainable_weights), 88_744_192)
+        self.assertEqual(count_params(encoder.trainable_weights), 88_744_192)
 
     def test_output_depends_on_the_input_at_every_preset_size(self):
         # Guards the minimum 2x2 scale: instance norm over 1x1 maps would make E_l constant.
