@@ -3,8 +3,10 @@
 StyleGAN's (Karras et al. 2019, `loss.py`): the non-saturating logistic loss for G,
 the logistic loss for D and the R1 penalty on real images. The encoder and fusion
 losses of the paper's eqs. 1 to 4: L1 between latent codes, squared error between
-images, and a perceptual loss on lists of feature maps.
+images, and a perceptual loss on lists of feature maps. For the evaluation's models:
+L1 between images (the CNN baseline) and cross-entropy (C_i, C_g).
 """
+import keras
 from keras import ops
 
 
@@ -42,3 +44,15 @@ def perceptual(fake_features, real_features, epsilon: float = 1e-8):
         for fake, real in zip(fake_features, real_features, strict=True)
     ]
     return ops.mean(ops.stack(terms))
+
+
+def image_l1(predicted, target):
+    """Mean absolute error between images (the CNN baseline's loss)."""
+    return ops.mean(ops.abs(predicted - target))
+
+
+def cross_entropy(logits, labels):
+    """Mean softmax cross-entropy of logits [B, C] for int labels [B]; labels < 0 (unknown) are left out."""
+    known = ops.cast(labels >= 0, logits.dtype)
+    per_example = keras.losses.sparse_categorical_crossentropy(ops.maximum(labels, 0), logits, from_logits=True)
+    return ops.sum(per_example * known) / ops.maximum(ops.sum(known), 1.0)

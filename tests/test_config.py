@@ -39,6 +39,8 @@ def test_configs_are_frozen():
         ({"latent_dim": 0}, "latent_dim must be a positive integer"),
         ({"el_filters": (4, 8)}, "el_filters must be three"),
         ({"mapping_lrmul": 0.0}, "mapping_lrmul"),
+        ({"identity_classifier_filters": (64, 32)}, "identity_classifier_filters must be"),
+        ({"sr_depth": 0}, "sr_depth must be a positive integer"),
     ],
 )
 def test_model_validation_names_the_field(change, message):
@@ -69,3 +71,12 @@ def test_paper_stages_all_use_the_papers_learning_rate():
 def test_unknown_preset_lists_the_choices():
     with pytest.raises(config.ConfigError, match="paper, quickstart, smoke"):
         config.get_preset("huge")
+
+
+def test_model_config_round_trips_through_its_dict_and_reads_old_dicts():
+    model = config.get_preset("quickstart").model
+    assert config.ModelConfig.from_dict(model.to_dict()) == model
+    # A model saved before the evaluation's fields existed still loads, with their defaults.
+    old = {k: v for k, v in model.to_dict().items()
+           if k not in ("identity_classifier_filters", "gender_classifier_filters", "sr_filters", "sr_depth")}
+    assert config.ModelConfig.from_dict(old).hr_size == model.hr_size

@@ -42,3 +42,16 @@ def test_perceptual_is_relative_per_map_and_zero_at_equality():
     assert float(losses.perceptual([2.0 * r for r in real], real)) == pytest.approx(1.0, rel=1e-5)
     with pytest.raises(ValueError):
         losses.perceptual(real[:1], real)
+
+
+def test_image_l1_is_the_mean_absolute_error():
+    a, b = np.zeros((2, 4, 4, 3), np.float32), np.full((2, 4, 4, 3), -0.5, np.float32)
+    np.testing.assert_allclose(float(losses.image_l1(a, b)), 0.5, rtol=1e-6)
+
+
+def test_cross_entropy_leaves_out_unknown_labels():
+    logits = np.array([[2.0, 0.0], [0.0, 2.0], [5.0, -5.0]], np.float32)
+    expected = np.log1p(np.exp(-2.0))  # both known examples are right with margin 2
+    np.testing.assert_allclose(float(losses.cross_entropy(logits, np.array([0, 1, -1]))), expected, rtol=1e-5)
+    # All unknown: zero, not NaN.
+    assert float(losses.cross_entropy(logits, np.array([-1, -1, -1]))) == 0.0

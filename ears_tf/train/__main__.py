@@ -64,7 +64,7 @@ def main(argv):
         spec = stages.StageSpec(FLAGS.stage, int(FLAGS.fusion[1:]), FLAGS.finetune_audio)
         stage = stages.make_stage(spec, config, FLAGS.data, FLAGS.workdir, batch_size=FLAGS.batch_size,
                                   seed=FLAGS.seed, vgg16_weights=FLAGS.vgg16_weights)
-        steps = FLAGS.steps or getattr(config.train, spec.name).steps
+        steps = FLAGS.steps or stages.default_steps(spec, config, FLAGS.data, FLAGS.batch_size)
         summary = loop.run(stage, dataclasses.replace(options, steps=steps), strategy)
     except loop.TrainingInterrupted as stopped:
         print(f"interrupted: {stopped}", file=sys.stderr)

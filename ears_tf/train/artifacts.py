@@ -28,6 +28,9 @@ DISCRIMINATOR = Artefact("stylegan", "discriminator.keras", "--stage=stylegan")
 ENCODER_HR = Artefact("encoder_hr", "encoder_hr.keras", "--stage=encoder_hr")
 ENCODER_LR = Artefact("pretrain_lowres", "encoder_lr.keras", "--stage=pretrain_lowres")
 ENCODER_AUDIO = Artefact("pretrain_audio", "encoder_audio.keras", "--stage=pretrain_audio")
+IDENTITY_CLASSIFIER = Artefact("classifiers", "identity_classifier.keras", "--stage=classifiers")
+GENDER_CLASSIFIER = Artefact("classifiers", "gender_classifier.keras", "--stage=classifiers")
+SR_BASELINE = Artefact("sr_baseline", "sr_baseline.keras", "--stage=sr_baseline")
 
 # The paper's fusion ablations (Table 1 d, e, f): variant -> (dense layers, fine-tune E_a).
 FUSION_VARIANTS = {"f1_finetune": (1, True), "f3_finetune": (3, True), "f1_fixed": (1, False)}

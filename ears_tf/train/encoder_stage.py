@@ -1,168 +1,24 @@
-"""What the encoder and fusion stages share: the frozen generator, data, Adam, evaluation.
+"""What the encoder and fusion stages share: the frozen generator of the `stylegan` stage.
 
 Each of `encoder_hr`, `pretrain_lowres`, `pretrain_audio` and `fusion` trains some
-models through the fixed EMA generator of the `stylegan` stage (synthesis with noise
-off, as the authors' inference runs it). A subclass says which models it trains
-(`make_models`), its loss terms (`losses`, a dict whose "loss" is minimised) and
-what it shows on a fixed set of test examples (`evaluate_examples`). This class owns
-the rest: loading prerequisites with clear errors, the tf.data pipeline, the
-optimizer, the gradient step, the test-split metrics and figures, and the export.
+models through the fixed EMA generator (synthesis with noise off, as the authors'
+inference runs it); `ModelStage` owns the data, optimizer, evaluation and export.
 """
 from __future__ import annotations
 
-import abc
-import dataclasses
-import json
-import os
-
-import numpy as np
-import tensorflow as tf
-
-import keras
-
-from ears_tf.config import Config
-from ears_tf.data import pipeline
 from ears_tf.layers import Downsample16x
 from ears_tf.train import artifacts
-from ears_tf.train.loop import Stage
-from ears_tf.visualize import labelled_rows, save_png
+from ears_tf.train.model_stage import ModelStage
 
 
-FIGURE_MIN_SIZE = 128
-
-
-@dataclasses.dataclass(frozen=True)
-class EncoderStageOptions:
-    eval_examples: int = 512  # test-split examples behind the logged metrics
-    eval_chunk: int = 64  # examples per forward pass in evaluation
-    figure_examples: int = 8  # columns of the figure
-
-
-def speakers_first(speakers: np.ndarray, count: int) -> np.ndarray:
-    """An order of the examples whose first `count` are of distinct speakers (the figure's
-    columns); the rest follow in their original order."""
-    seen, first = set(), []
-    for index, speaker in enumerate(speakers):
-        if speaker not in seen and len(first) < count:
-            seen.add(speaker)
-            first.append(index)
-    rest = [i for i in range(len(speakers)) if i not in set(first)]
-    return np.array(first + rest, dtype=np.int64)
-
-
-class EncoderStage(Stage):
-    budget_name: str  # the TrainConfig field with this stage's steps and batch size
-    splits: tuple  # training splits
-    with_audio: bool
-    requires: tuple = (artifacts.GENERATOR,)  # artefacts of earlier stages
-
-    def __init__(self, config: Config, data_dir, workdir, batch_size: int | None = None, seed: int = 0,
-                 options: EncoderStageOptions = EncoderStageOptions()):
-        self.config = config
-        self.model_config = config.model
-        self.data_dir = os.fspath(data_dir)
-        self.workdir = os.fspath(workdir)
-        budget = getattr(config.train, self.budget_name)
-        self.batch_size = batch_size or budget.batch_size
-        self.learning_rate = budget.learning_rate or config.train.learning_rate
-        self.images_per_step = self.batch_size
-        self.seed = seed
-        self.options = options
-        self._test_examples = None
-        self._eval_functions = {}
-        artifacts.require(self.workdir, *self.requires)  # before any model is built
-
-    # What a subclass provides.
-
-    @abc.abstractmethod
-    def make_models(self) -> dict:
-        """Builds the stage's models and loads frozen ones; returns {name: (model, Artefact)} to train and export."""
-
-    @abc.abstractmethod
-    def losses(self, batch) -> dict:
-        """Loss terms on one batch; "loss" is the one minimised."""
-
-    @abc.abstractmethod
-    def evaluate_examples(self, batch) -> tuple[dict, list, list]:
-        """On a test batch (numpy dict): (per-example metric arrays, figure rows, row labels)."""
-
-    # The shared machinery.
+class EncoderStage(ModelStage):
+    requires: tuple = (artifacts.GENERATOR,)
 
     def build(self, strategy):
-        self.num_replicas = strategy.num_replicas_in_sync
         self.generator = artifacts.load(self.workdir, artifacts.GENERATOR)
         self.downsample = Downsample16x(name="downsample")
-        self.trained = self.make_models()
-        self.optimizer = keras.optimizers.Adam(self.learning_rate)
-        self.optimizer.build(self.trainable_variables)
-
-    @property
-    def trainable_variables(self) -> list:
-        return [v for model, _ in self.trained.values() for v in model.trainable_variables]
-
-    def checkpoint_items(self):
-        return {"optimizer": self.optimizer, **{name: model for name, (model, _) in self.trained.items()}}
+        super().build(strategy)
 
     def generate(self, z):
         """G(z) [B, HR, HR, 3] from per-layer codes z [B, k, D], noise off."""
         return self.generator(z, noise_mode="off")
-
-    def dataset(self, seed):
-        options = pipeline.PipelineOptions(
-            batch_size=self.batch_size, training=True, seed=seed, with_audio=self.with_audio,
-            hr_size=self.model_config.hr_size,
-        )
-        return pipeline.make_dataset(self.data_dir, list(self.splits), options, self.model_config.audio)
-
-    def replica_step(self, batch):
-        variables = self.trainable_variables
-        with tf.GradientTape() as tape:
-            terms = self.losses(batch)
-            total = terms["loss"] / self.num_replicas  # per-replica means, summed across replicas
-        self.optimizer.apply_gradients(zip(tape.gradient(total, variables), variables))
-        return terms
-
-    def test_examples(self) -> dict:
-        """The first `eval_examples` test examples (numpy arrays), distinct speakers first."""
-        if self._test_examples is None:
-            options = pipeline.PipelineOptions(
-                batch_size=self.options.eval_examples, training=False, deterministic=True, drop_remainder=False,
-                with_audio=self.with_audio, hr_size=self.model_config.hr_size,
-            )
-            batch = next(iter(pipeline.make_dataset(self.data_dir, "test", options, self.model_config.audio)))
-            examples = {k: v.numpy() for k, v in batch.items() if k != "video"}
-            order = speakers_first(examples["speaker"], self.options.figure_examples)
-            self._test_examples = {k: v[order] for k, v in examples.items()}
-        return self._test_examples
-
-    def apply(self, fn, *arrays) -> np.ndarray:
-        """fn over the leading axis of `arrays` in chunks, compiled once per chunk shape."""
-        key = getattr(fn, "__name__", type(fn).__name__)
-        if key not in self._eval_functions:
-            self._eval_functions[key] = tf.function(fn)
-        compiled = self._eval_functions[key]
-        chunk = self.options.eval_chunk
-        outputs = [compiled(*(a[i:i + chunk] for a in arrays)) for i in range(0, len(arrays[0]), chunk)]
-        return np.concatenate([np.asarray(o) for o in outputs])
-
-    def evaluate(self, step, stage_dir, writer):
-        per_example, rows, labels = self.evaluate_examples(self.test_examples())
-        metrics = {name: float(np.mean(values)) for name, values in per_example.items()}
-        figures = os.path.join(stage_dir, "figures")
-        os.makedirs(figures, exist_ok=True)
-        n = self.options.figure_examples
-        # Small presets are enlarged (nearest neighbour) so a face is at least FIGURE_MIN_SIZE pixels.
-        figure = labelled_rows([row[:n] for row in rows], labels, max(self.model_config.hr_size, FIGURE_MIN_SIZE))
-        save_png(os.path.join(figures, f"step_{step:06d}.png"), figure)
-        tf.summary.image("test_examples", figure[None], step=step)
-        with open(os.path.join(stage_dir, "metrics.jsonl"), "a", encoding="utf-8") as f:
-            f.write(json.dumps({"step": step, "examples": len(next(iter(per_example.values()))), **metrics}) + "\n")
-        return metrics
-
-    def export(self, stage_dir):
-        paths = []
-        for model, artefact in self.trained.values():
-            path = artefact.path(self.workdir)
-            model.save(path)
-            paths.append(path)
-        return paths

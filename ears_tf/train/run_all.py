@@ -1,8 +1,9 @@
-"""`--stage=all`: make the synthetic data if the data folder is empty, then every stage in order.
+"""`--stage=all`: make the synthetic data if the data folder is empty, every stage in order,
+then the evaluation (WORKDIR/evaluation/report.json, report.md, figures/).
 
 Stages already complete (their done.json reaches the step budget) are skipped and an
 interrupted one resumes from its checkpoint, so re-running the same command
-continues where it stopped.
+continues where it stopped; the evaluation re-runs when a stage did.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import time
 from ears_tf.config import Config
 from ears_tf.errors import InputError
 from ears_tf.train import loop, stages
+
+EVALUATION_DIR = "evaluation"
 
 
 def ensure_data(data_dir, config: Config, seed: int, workers: int | None = None) -> bool:
@@ -39,10 +42,10 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
     """Runs every stage of `stages.ALL`; returns each stage's done.json summary."""
     start = time.perf_counter()
     ensure_data(data_dir, config, options.seed, workers)
-    summaries = []
+    summaries, ran = [], False
     for index, spec in enumerate(stages.ALL, start=1):
         label = f"[{index}/{len(stages.ALL)}] {spec.run_name}"
-        stage_steps = steps or getattr(config.train, spec.name).steps
+        stage_steps = steps or stages.default_steps(spec, config, data_dir, batch_size)
         done_file = os.path.join(workdir, spec.run_name, loop.DONE)
         if loop.is_done(workdir, spec.run_name, stage_steps):
             print(f"{label}: already complete, skipped", flush=True)
@@ -51,6 +54,7 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
             stage = stages.make_stage(spec, config, data_dir, workdir, batch_size=batch_size, seed=options.seed,
                                       vgg16_weights=vgg16_weights)
             loop.run(stage, dataclasses.replace(options, steps=stage_steps), strategy)
+            ran = True
         with open(done_file, encoding="utf-8") as f:
             summaries.append(json.load(f))
     print(f"all stages complete in {time.perf_counter() - start:.0f} s; outputs:", flush=True)
@@ -59,4 +63,20 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
         print(f"  {summary['stage']}: {summary['steps']} steps, {summary['seconds']:.0f} s; {final}", flush=True)
         for path in summary["outputs"]:
             print(f"    {path}", flush=True)
+    evaluate_once(data_dir, workdir, rerun=ran, seed=options.seed)
     return summaries
+
+
+def evaluate_once(data_dir, workdir, rerun: bool, seed: int) -> None:
+    """The evaluation into WORKDIR/evaluation, unless its report exists and no stage changed since."""
+    from ears_tf.evaluation.report import summary
+    from ears_tf.evaluation.run import EvaluationOptions, evaluate
+
+    output = os.path.join(workdir, EVALUATION_DIR)
+    if not rerun and os.path.isfile(os.path.join(output, "report.json")):
+        print(f"[evaluation] {output}: already complete, skipped", flush=True)
+        return
+    print(f"[evaluation] the paper's tables and figures into {output}", flush=True)
+    start = time.perf_counter()
+    result = evaluate(workdir, data_dir, output, EvaluationOptions(seed=seed))
+    print(f"evaluation in {time.perf_counter() - start:.0f} s; " + summary(result, output), flush=True)

@@ -6,7 +6,7 @@ import dataclasses
 from ears_tf.config import Config
 from ears_tf.train import artifacts
 
-STAGE_NAMES = ("stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio", "fusion")
+STAGE_NAMES = ("stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio", "fusion", "classifiers", "sr_baseline")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,11 +25,22 @@ class StageSpec:
         return self.name
 
 
-# stylegan -> E_h -> E_l and E_a -> the three fusion ablations (paper Table 1 d, e, f).
+# stylegan -> E_h -> E_l and E_a -> the three fusion ablations (paper Table 1 d, e, f), then
+# what the evaluation measures with: C_i and C_g, and the CNN baseline of Table 2.
 ALL = tuple(
-    [StageSpec(name) for name in STAGE_NAMES[:-1]]
+    [StageSpec(name) for name in ("stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio")]
     + [StageSpec("fusion", layers, finetune) for layers, finetune in artifacts.FUSION_VARIANTS.values()]
+    + [StageSpec("classifiers"), StageSpec("sr_baseline")]
 )
+
+
+def default_steps(spec: StageSpec, config: Config, data_dir, batch_size: int | None = None) -> int:
+    """The preset's step budget for `spec` (the classifiers count epochs over the data)."""
+    if spec.name == "classifiers":
+        from ears_tf.train.classifiers import classifier_budget
+
+        return classifier_budget(config, data_dir, batch_size).steps
+    return getattr(config.train, spec.name).steps
 
 
 def make_stage(spec: StageSpec, config: Config, data_dir, workdir, batch_size: int | None = None, seed: int = 0,
@@ -56,4 +67,12 @@ def make_stage(spec: StageSpec, config: Config, data_dir, workdir, batch_size: i
 
         return FusionStage(config, data_dir, workdir, num_layers=spec.fusion_layers,
                            finetune_audio=spec.finetune_audio, **common)
+    if spec.name == "classifiers":
+        from ears_tf.train.classifiers import ClassifiersStage
+
+        return ClassifiersStage(config, data_dir, workdir, **common)
+    if spec.name == "sr_baseline":
+        from ears_tf.train.sr_baseline import SRBaselineStage
+
+        return SRBaselineStage(config, data_dir, workdir, **common)
     raise ValueError(f"unknown stage {spec.name!r}; choose one of {', '.join(STAGE_NAMES)}")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 STAGE_DIRS = ("stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio",
-              "fusion/f1_finetune", "fusion/f3_finetune", "fusion/f1_fixed")
+              "fusion/f1_finetune", "fusion/f3_finetune", "fusion/f1_fixed", "classifiers", "sr_baseline")
 
 
 def train(*args, timeout=600):
@@ -33,7 +33,8 @@ def test_all_generates_data_and_runs_every_stage_in_order(quickstart):
     data, workdir, result = quickstart
     assert (data / "manifest.json").exists()
     starts = [line.split(":")[0] for line in result.stdout.splitlines() if line.startswith("[")]
-    assert starts == [f"[{i}/7] {name}" for i, name in enumerate(STAGE_DIRS, start=1)]
+    assert starts[:-1] == [f"[{i}/9] {name}" for i, name in enumerate(STAGE_DIRS, start=1)]
+    assert starts[-1].startswith("[evaluation]")  # then the evaluation
     assert "all stages complete" in result.stdout
     for stage_dir in STAGE_DIRS:
         done = json.loads((workdir / stage_dir / "done.json").read_text())
@@ -50,6 +51,7 @@ def test_each_encoder_stage_writes_its_model_figures_and_test_metrics(quickstart
         "pretrain_lowres": ("encoder_lr.keras", {"psnr", "lr_consistency_psnr"}),
         "pretrain_audio": ("encoder_audio.keras", {"latent_l1", "frontal_psnr"}),
         "fusion/f1_finetune": ("fusion.keras", {"psnr", "psnr_low_res_only", "lr_consistency_psnr"}),
+        "sr_baseline": ("sr_baseline.keras", {"psnr", "psnr_bicubic"}),
     }
     for stage_dir, (model, metrics) in expected.items():
         folder = workdir / stage_dir
@@ -64,11 +66,19 @@ def test_each_encoder_stage_writes_its_model_figures_and_test_metrics(quickstart
     assert "perceptual loss on the trained StyleGAN discriminator" in quickstart[2].stdout
 
 
+def test_classifiers_stage_writes_both_classifiers_and_their_test_accuracy(quickstart):
+    _, workdir, _ = quickstart
+    folder = workdir / "classifiers"
+    assert (folder / "identity_classifier.keras").exists() and (folder / "gender_classifier.keras").exists()
+    last = json.loads((folder / "metrics.jsonl").read_text().splitlines()[-1])
+    assert 0.0 <= last["identity_accuracy"] <= 1.0 and 0.0 <= last["gender_accuracy"] <= 1.0
+
+
 def test_rerunning_all_skips_what_is_complete(quickstart):
     data, workdir, _ = quickstart
     result = train("--stage=all", f"--data={data}", f"--workdir={workdir}", "--steps=2")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.count("already complete, skipped") == 7
+    assert result.stdout.count("already complete, skipped") == 10  # 9 stage runs and the evaluation
 
 
 def test_a_stage_resumes_from_its_checkpoint(quickstart, tmp_path):

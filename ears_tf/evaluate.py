@@ -1,0 +1,36 @@
+"""`python -m ears_tf.evaluate --workdir=DIR --data=DIR --output=DIR`: the paper's Tables 1 and 2,
+the audio-swap test and figs. 3 to 5, as report.json, report.md and figures/."""
+from absl import app, flags, logging
+
+from ears_tf.errors import InputError, run_cli
+
+flags.DEFINE_string("workdir", None, "A workdir every training stage has completed in (python -m ears_tf.train).")
+flags.DEFINE_string("data", None, "The records folder the workdir was trained on; its test split is evaluated.")
+flags.DEFINE_string("output", None, "Folder for report.json, report.md and figures/.")
+flags.DEFINE_integer("batch_size", 64, "Test examples per forward pass.", lower_bound=1)
+flags.DEFINE_integer("max_examples", None, "Evaluate only the first N test examples (default: all).", lower_bound=1)
+flags.DEFINE_integer("bootstrap_samples", 1000, "Resamples behind each 95% interval.", lower_bound=10)
+flags.DEFINE_integer("seed", 0, "Seed of the audio-swap pairing and the bootstrap.")
+flags.mark_flags_as_required(["workdir", "data", "output"])
+FLAGS = flags.FLAGS
+
+
+def main(argv):
+    del argv
+    import os
+
+    if not FLAGS["verbosity"].present:
+        logging.set_verbosity(logging.WARNING)
+    if not os.path.isdir(FLAGS.workdir):
+        raise InputError(FLAGS.workdir, "no such workdir")
+    from ears_tf.evaluation.report import summary
+    from ears_tf.evaluation.run import EvaluationOptions, evaluate
+
+    options = EvaluationOptions(batch_size=FLAGS.batch_size, max_examples=FLAGS.max_examples,
+                                bootstrap_samples=FLAGS.bootstrap_samples, seed=FLAGS.seed)
+    result = evaluate(FLAGS.workdir, FLAGS.data, FLAGS.output, options)
+    print(summary(result, FLAGS.output))
+
+
+if __name__ == "__main__":
+    app.run(lambda argv: run_cli(main, argv))

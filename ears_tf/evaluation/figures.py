@@ -1,0 +1,57 @@
+"""The evaluation's figures as PNG-ready uint8 arrays: paper figs. 3, 4 and 5."""
+from __future__ import annotations
+
+import numpy as np
+
+from ears_tf.visualize import labelled_rows
+
+FIGURE_MIN_SIZE = 128  # small presets are enlarged so a face is readable
+GENDER_NAMES = {0: "female", 1: "male"}
+
+
+def _size(hr_size: int) -> int:
+    return max(hr_size, FIGURE_MIN_SIZE)
+
+
+def ablation(examples: dict, count: int, hr_size: int) -> np.ndarray:
+    """Fig. 3: per test example (columns), the LR input, the ablations (a) to (f) and the HR face."""
+    rows = ["lr", "e_h", "e_l", "e_a", "f_ft", "f3_ft", "f_fixed", "hr"]
+    labels = ["LR input", "(a) E_h only", "(b) E_l only", "(c) E_a only", "(d) F + fine-tuned E_a",
+              "(e) F3 + fine-tuned E_a", "(f) F + fixed E_a", "HR"]
+    return labelled_rows([examples[row][:count] for row in rows], labels, _size(hr_size))
+
+
+def comparison(examples: dict, count: int, hr_size: int) -> np.ndarray:
+    """Fig. 4: the LR input, bicubic 16x, the CNN baseline 16x, ours F and F3, and the HR face."""
+    rows = ["lr", "bicubic", "cnn", "f_ft", "f3_ft", "hr"]
+    labels = ["LR input", "bicubic 16x", "CNN 16x", "ours F", "ours F3", "HR"]
+    return labelled_rows([examples[row][:count] for row in rows], labels, _size(hr_size))
+
+
+def pick_voices(speaker: np.ndarray, gender: np.ndarray, count: int) -> np.ndarray:
+    """Indices of up to `count` examples of distinct speakers, alternating female and male."""
+    by_gender = {0: [], 1: []}
+    seen = set()
+    for index, (s, g) in enumerate(zip(speaker, gender)):
+        if s not in seen and g in by_gender:
+            seen.add(s)
+            by_gender[int(g)].append(index)
+    picked = []
+    for pair in zip(by_gender[0], by_gender[1]):
+        picked.extend(pair)
+    if len(picked) < count:  # one gender short: fill with the other
+        picked.extend(i for i in by_gender[0] + by_gender[1] if i not in picked)
+    return np.array(picked[:count], dtype=np.int64)
+
+
+def mixing(lr, e_l, fused: list, voice_faces, voice_genders, hr_size: int) -> np.ndarray:
+    """Fig. 5: header row = the faces whose voices are used; then per LR face: LR, E_l only,
+    and the fused output with each voice."""
+    blank = np.ones((2,) + voice_faces.shape[1:], np.float32)  # white above the LR and E_l columns
+    rows = [np.concatenate([blank, voice_faces])]
+    labels = ["voice of: " + " ".join(GENDER_NAMES.get(int(g), "?")[0] for g in voice_genders)]
+    for i in range(len(lr)):
+        lr_up = np.repeat(np.repeat(lr[i:i + 1], hr_size // lr.shape[1], axis=1), hr_size // lr.shape[2], axis=2)
+        rows.append(np.concatenate([lr_up, e_l[i:i + 1], fused[i]]))
+        labels.append(f"LR {i + 1} | E_l | fused")
+    return labelled_rows(rows, labels, _size(hr_size))

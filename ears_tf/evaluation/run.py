@@ -1,0 +1,244 @@
+"""Runs the paper's evaluation on a trained workdir and the test split of a records folder.
+
+One pass over the test split runs every model on each batch and keeps per-example
+scores only (so memory does not grow with the split): C_i and C_g predictions on
+the HR faces and on each method's outputs, PSNR and SSIM against the HR face, and
+the fine-tuned E_a's code of each utterance. A second pass pairs each LR frame
+with the code of an utterance by a speaker of the other gender (the audio-swap
+test). A few examples are kept for the figures.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+
+import numpy as np
+import tensorflow as tf
+
+from ears_tf.data import pipeline, records
+from ears_tf.evaluation import figures, report
+from ears_tf.evaluation.bootstrap import bootstrap_interval
+from ears_tf.metrics.image import psnr, ssim
+from ears_tf.train import artifacts
+from ears_tf.train.model_stage import speakers_first
+from ears_tf.train.progress import Progress
+from ears_tf.train.sr_baseline import bicubic_upsample
+
+# Table 1's rows: the HR faces, then the ablations (a) to (f).
+TABLE1_ROWS = ("hr", "e_h", "e_l", "e_a", "f_ft", "f3_ft", "f_fixed")
+# Table 2's rows and the output each reads ("f" and "f3" are Table 1's d and e).
+TABLE2_ROWS = {"bicubic": "bicubic", "cnn": "cnn", "f": "f_ft", "f3": "f3_ft"}
+# The Table 1 rows made by each fusion variant of the `fusion` stage.
+FUSION_ROWS = {"f_ft": "f1_finetune", "f3_ft": "f3_finetune", "f_fixed": "f1_fixed"}
+SWAP_ROW = "f_ft"  # the paper's model F with the fine-tuned E_a
+
+
+@dataclasses.dataclass(frozen=True)
+class EvaluationOptions:
+    batch_size: int = 64
+    bootstrap_samples: int = 1000
+    seed: int = 0
+    max_examples: int | None = None  # None: the whole test split
+    figure_examples: int = 6  # columns of the ablation and comparison figures
+    mix_images: int = 4  # rows of the audio-mixing matrix
+    mix_voices: int = 6  # columns of the audio-mixing matrix (half of each gender)
+    progress: bool = True
+
+
+class Models:
+    """Every trained model the evaluation reads from the workdir (a missing one names its stage)."""
+
+    def __init__(self, workdir):
+        everything = [artifacts.GENERATOR, artifacts.ENCODER_HR, artifacts.ENCODER_LR, artifacts.ENCODER_AUDIO,
+                      artifacts.IDENTITY_CLASSIFIER, artifacts.GENDER_CLASSIFIER, artifacts.SR_BASELINE]
+        for variant in FUSION_ROWS.values():
+            everything.extend(artifacts.fusion_artefacts(*artifacts.FUSION_VARIANTS[variant]))
+        artifacts.require(workdir, *everything)  # before loading anything
+        self.generator = artifacts.load(workdir, artifacts.GENERATOR)
+        self.model_config = self.generator.model_config
+        self.encoder_hr = artifacts.load(workdir, artifacts.ENCODER_HR)
+        self.encoder_lr = artifacts.load(workdir, artifacts.ENCODER_LR)
+        self.encoder_audio = artifacts.load(workdir, artifacts.ENCODER_AUDIO)
+        self.fusions = {}  # Table 1 row -> (F, its E_a)
+        for row, variant in FUSION_ROWS.items():
+            fusion_file, audio_file = artifacts.fusion_artefacts(*artifacts.FUSION_VARIANTS[variant])
+            self.fusions[row] = (artifacts.load(workdir, fusion_file), artifacts.load(workdir, audio_file))
+        self.identity = artifacts.load(workdir, artifacts.IDENTITY_CLASSIFIER)
+        self.gender = artifacts.load(workdir, artifacts.GENDER_CLASSIFIER)
+        self.sr_baseline = artifacts.load(workdir, artifacts.SR_BASELINE)
+
+    def generate(self, z):
+        return self.generator(z, noise_mode="off")  # [B, HR, HR, 3]
+
+    def outputs(self, hr, lr, waveform):
+        """Every method's HR image for a batch, and the swap model's audio codes."""
+        z_l = self.encoder_lr(lr)  # [B, k, D]
+        images = {
+            "hr": hr,
+            "e_h": self.generate(self.encoder_hr(hr)),
+            "e_l": self.generate(z_l),
+            "e_a": self.generate(self.encoder_audio(waveform)),
+            "bicubic": bicubic_upsample(lr, self.model_config.hr_size),
+            "cnn": tf.clip_by_value(self.sr_baseline(lr), -1.0, 1.0),
+        }
+        swap_codes = None
+        for row, (fusion, encoder_audio) in self.fusions.items():
+            z_a = encoder_audio(waveform)  # [B, k, D]
+            images[row] = self.generate(fusion(z_l, z_a))
+            if row == SWAP_ROW:
+                swap_codes = z_a
+        predictions = {
+            name: (tf.argmax(self.identity(image), -1), tf.argmax(self.gender(image), -1))
+            for name, image in images.items()
+        }
+        return images, predictions, swap_codes
+
+    def fused(self, row, lr, z_a):
+        """[B, HR, HR, 3] of the fusion `row` with given audio codes, and C_g's prediction."""
+        fusion, _ = self.fusions[row]
+        image = self.generate(fusion(self.encoder_lr(lr), z_a))
+        return image, tf.argmax(self.gender(image), -1)
+
+
+def _test_dataset(data_dir, options: EvaluationOptions, audio_config, hr_size: int, with_audio: bool):
+    pipeline_options = pipeline.PipelineOptions(
+        batch_size=options.batch_size, training=False, deterministic=True, drop_remainder=False,
+        with_audio=with_audio, hr_size=hr_size,
+    )
+    dataset = pipeline.make_dataset(data_dir, "test", pipeline_options, audio_config)
+    if options.max_examples:
+        dataset = dataset.unbatch().take(options.max_examples).batch(options.batch_size)
+    return dataset
+
+
+def swap_partners(gender: np.ndarray, seed: int) -> np.ndarray:
+    """For each example, the index of a random example of the other gender (-1 where none or unknown)."""
+    rng = np.random.default_rng(seed)
+    partners = np.full(len(gender), -1, np.int64)
+    for own, other in ((0, 1), (1, 0)):
+        mine, theirs = np.flatnonzero(gender == own), np.flatnonzero(gender == other)
+        if len(mine) and len(theirs):
+            partners[mine] = rng.choice(theirs, size=len(mine))
+    return partners
+
+
+def accuracy_entry(correct: np.ndarray, name: str, options: EvaluationOptions) -> dict:
+    return {name: float(np.mean(correct)) if correct.size else float("nan"),
+            f"{name}_ci": list(bootstrap_interval(correct, options.bootstrap_samples, seed=options.seed))}
+
+
+def evaluate(workdir, data_dir, output, options: EvaluationOptions = EvaluationOptions()) -> dict:
+    """Writes OUTPUT/report.json, report.md and figures/ (all or nothing); returns the report."""
+    workdir, data_dir, output = os.fspath(workdir), os.fspath(data_dir), os.fspath(output)
+    manifest = records.Manifest.load(data_dir)
+    models = Models(workdir)
+    cfg = models.model_config
+    if manifest.num_speakers != models.identity.num_classes:
+        from ears_tf.errors import InputError
+
+        raise InputError(artifacts.IDENTITY_CLASSIFIER.path(workdir),
+                         f"has {models.identity.num_classes} speaker classes but {data_dir} has "
+                         f"{manifest.num_speakers} speakers; train the classifiers on this data")
+    total = min(manifest.splits["test"].count, options.max_examples or manifest.splits["test"].count)
+    run_outputs = tf.function(models.outputs, reduce_retracing=True)
+
+    genders, codes = [], []
+    identity_correct, gender_correct = {}, {}
+    quality = {name: {"psnr": [], "ssim": []} for name in TABLE2_ROWS.values()}
+    kept = None  # the first batch's images, for the figures
+    progress = Progress("evaluate", total, 0, 1) if options.progress else None
+    seen = 0
+    for batch in _test_dataset(data_dir, options, cfg.audio, cfg.hr_size, with_audio=True):
+        images, predictions, swap_codes = run_outputs(batch["hr"], batch["lr"], batch["waveform"])
+        speaker, gender = batch["speaker"].numpy(), batch["gender"].numpy()
+        hr = images["hr"].numpy()
+        for name, (identity, predicted_gender) in predictions.items():
+            identity_correct.setdefault(name, []).append(identity.numpy() == speaker)
+            known = gender >= 0
+            gender_correct.setdefault(name, []).append(predicted_gender.numpy()[known] == gender[known])
+        for name in quality:
+            output_images = images[name].numpy()
+            quality[name]["psnr"].append(psnr(output_images, hr))
+            quality[name]["ssim"].append(ssim(output_images, hr))
+        if kept is None:
+            kept = {"lr": batch["lr"].numpy(), "speaker": speaker, "gender": gender, "code": swap_codes.numpy(),
+                    **{name: image.numpy() for name, image in images.items()}}
+        genders.append(gender)
+        codes.append(swap_codes.numpy())
+        seen += len(speaker)
+        if progress:
+            progress.update(seen, {})
+    if progress:
+        progress.close(seen, {})
+    if not seen:
+        from ears_tf.errors import InputError
+
+        raise InputError(data_dir, "the test split has no readable records")
+    gender = np.concatenate(genders)
+    codes = np.concatenate(codes)
+    identity_correct = {k: np.concatenate(v).astype(np.float64) for k, v in identity_correct.items()}
+    gender_correct = {k: np.concatenate(v).astype(np.float64) for k, v in gender_correct.items()}
+
+    # The audio-swap test: each LR frame with the voice of someone of the other gender.
+    partners = swap_partners(gender, options.seed)
+    run_fused = tf.function(lambda lr, z_a: models.fused(SWAP_ROW, lr, z_a), reduce_retracing=True)
+    follows, start = [], 0
+    for batch in _test_dataset(data_dir, options, cfg.audio, cfg.hr_size, with_audio=False):
+        index = np.arange(start, start + len(batch["speaker"]))
+        start += len(index)
+        index = index[partners[index] >= 0]
+        if not len(index):
+            continue
+        lr = tf.gather(batch["lr"], index - (start - len(batch["speaker"])))
+        _, predicted = run_fused(lr, codes[partners[index]])
+        follows.append(predicted.numpy() == gender[partners[index]])
+    follows = np.concatenate(follows).astype(np.float64) if follows else np.zeros(0)
+
+    table1 = {}
+    for row in TABLE1_ROWS:
+        table1[row] = {**accuracy_entry(identity_correct[row], "C_i", options),
+                       **accuracy_entry(gender_correct[row], "C_g", options)}
+    table2 = {}
+    for row, source in TABLE2_ROWS.items():
+        table2[row] = {
+            "psnr": float(np.mean(np.concatenate(quality[source]["psnr"]))),
+            "ssim": float(np.mean(np.concatenate(quality[source]["ssim"]))),
+            **accuracy_entry(identity_correct[source], "C_i", options),
+            **accuracy_entry(gender_correct[source], "C_g", options),
+        }
+    result = {
+        "table1": table1,
+        "table2": table2,
+        "audio_swap": {"follows_audio": float(np.mean(follows)) if follows.size else float("nan"), "n": int(follows.size),
+                       "follows_audio_ci": list(bootstrap_interval(follows, options.bootstrap_samples, seed=options.seed)),
+                       "model": SWAP_ROW},
+        "n_test": int(seen),
+        "n_speakers": int(manifest.num_speakers),
+        "data": {"path": os.path.abspath(data_dir), "source": manifest.source, "preset": manifest.preset},
+        "workdir": os.path.abspath(workdir),
+        "date": datetime.date.today().isoformat(),
+    }
+    result["claims"] = report.claims(result)
+
+    order = speakers_first(kept["speaker"], options.figure_examples)
+    examples = {k: v[order] for k, v in kept.items()}
+    pictures = {
+        "ablation.png": figures.ablation(examples, options.figure_examples, cfg.hr_size),
+        "comparison.png": figures.comparison(examples, options.figure_examples, cfg.hr_size),
+        "audio_mixing.png": mixing_figure(models, examples, options),
+    }
+    report.write(output, result, pictures)
+    return result
+
+
+def mixing_figure(models: Models, examples: dict, options: EvaluationOptions) -> np.ndarray:
+    """The paper's fig. 5: a few LR faces (rows) each fused with the voices of several speakers (columns)."""
+    voices = figures.pick_voices(examples["speaker"], examples["gender"], options.mix_voices)
+    lr = examples["lr"][:options.mix_images]
+    fused = []
+    for image in lr:
+        batch = np.repeat(image[None], len(voices), axis=0)  # [V, r, r, 3]
+        fused.append(models.fused(SWAP_ROW, tf.constant(batch), tf.constant(examples["code"][voices]))[0].numpy())
+    e_l = models.generate(models.encoder_lr(tf.constant(lr))).numpy()
+    return figures.mixing(lr, e_l, fused, examples["hr"][voices], examples["gender"][voices], models.model_config.hr_size)

@@ -1,0 +1,75 @@
+"""C_i and C_g: a CNN from HR faces [B, HR, HR, 3] to class logits [B, num_classes].
+
+The paper fine-tunes VGG-Face; no face weights exist offline, so this is a VGG-style
+network trained from scratch: a stride-2 3x3 stem conv, then per scale two 3x3 convs
+with batch norm and ReLU and a 2x2 max pool, down to 4x4 (filters doubling from
+`filters_base` up to `filters_max`), global average pooling, dropout and a dense
+head. The same class serves identity (one class per training speaker) and gender (2);
+`ModelConfig.identity_classifier_filters` and `gender_classifier_filters` size them.
+"""
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import ops
+
+CONVS_PER_SCALE = 2
+LAST_SCALE_SIZE = 4
+DROPOUT = 0.3  # a dozen training faces per speaker at the quickstart preset
+
+
+@keras.saving.register_keras_serializable(package="ears_tf")
+class FaceClassifier(keras.Model):
+    def __init__(self, num_classes: int, filters_base: int, filters_max: int, **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes = num_classes
+        self.filters_base = filters_base
+        self.filters_max = filters_max
+
+    def build(self, input_shape):
+        size = input_shape[1]
+        # The stem halves the size: full-resolution convs cost most and added little here.
+        self.stem = keras.layers.Conv2D(self.filters_base, 3, strides=2, padding="same", use_bias=False, name="stem")
+        self.stem.build(tuple(input_shape))
+        shape = self.stem.compute_output_shape(tuple(input_shape))
+        self.stem_norm = keras.layers.BatchNormalization(name="stem_norm")
+        self.stem_norm.build(shape)
+        self.scales = max(1, int(math.log2(size // LAST_SCALE_SIZE)) - 1)
+        self.convs, self.norms = [], []
+        for i in range(self.scales):
+            width = min(self.filters_base * 2 ** i, self.filters_max)
+            for j in range(CONVS_PER_SCALE):
+                conv = keras.layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"scale{i}_conv{j}")
+                conv.build(shape)
+                shape = conv.compute_output_shape(shape)
+                norm = keras.layers.BatchNormalization(name=f"scale{i}_norm{j}")
+                norm.build(shape)
+                self.convs.append(conv)
+                self.norms.append(norm)
+        self.pool = keras.layers.MaxPooling2D(2, name="pool")
+        self.dropout = keras.layers.Dropout(DROPOUT, name="dropout")
+        self.head = keras.layers.Dense(self.num_classes, name="logits")
+        self.head.build((shape[0], shape[-1]))
+
+    def features(self, images, training=False):
+        """[B, HR, HR, 3] in [-1, 1] -> pooled features [B, C]."""
+        x = ops.relu(self.stem_norm(self.stem(images), training=training))  # [B, HR / 2, HR / 2, F]
+        for i in range(self.scales):
+            for j in range(CONVS_PER_SCALE):
+                index = i * CONVS_PER_SCALE + j
+                x = ops.relu(self.norms[index](self.convs[index](x), training=training))
+            x = self.pool(x)  # [B, H / 2, W / 2, C]
+        # Pooled: a flattened 4x4 map fit the training videos' poses and generalised worse
+        # to held-out videos (quickstart C_i 0.48 against 0.57).
+        return ops.mean(x, axis=(1, 2))  # [B, C]
+
+    def call(self, images, training=False):
+        return self.head(self.dropout(self.features(images, training), training=training))  # [B, num_classes]
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.num_classes)
+
+    def get_config(self):
+        return {"num_classes": self.num_classes, "filters_base": self.filters_base, "filters_max": self.filters_max,
+                "name": self.name}

@@ -1,0 +1,98 @@
+"""The evaluation on the smoke preset: what `--stage=all` writes, constructed cases, bad input."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from ears_tf.evaluation.figures import pick_voices
+from ears_tf.evaluation.run import EvaluationOptions, evaluate, swap_partners
+
+TABLE1 = {"hr", "e_h", "e_l", "e_a", "f_ft", "f3_ft", "f_fixed"}
+TABLE2 = {"bicubic", "cnn", "f", "f3"}
+
+
+def run_evaluate(*args):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, "-m", "ears_tf.evaluate", *args], capture_output=True, text=True,
+                          env=env, timeout=600)
+
+
+def test_stage_all_ends_with_the_report_in_its_documented_shape(trained_smoke):
+    _, workdir, result = trained_smoke
+    output = workdir / "evaluation"
+    report = json.loads((output / "report.json").read_text())
+    assert report["n_test"] == 12  # 6 speakers x 1 test video x 2 frames
+    assert set(report["table1"]) == TABLE1 and set(report["table2"]) == TABLE2
+    for row in list(report["table1"].values()) + list(report["table2"].values()):
+        for name in ("C_i", "C_g"):
+            low, high = row[f"{name}_ci"]
+            assert 0.0 <= low <= row[name] <= high <= 1.0
+    for row in report["table2"].values():
+        assert np.isfinite(row["psnr"]) and -1.0 <= row["ssim"] <= 1.0
+    swap = report["audio_swap"]
+    assert 0.0 <= swap["follows_audio"] <= 1.0 and swap["n"] == 12  # both genders are in the smoke test split
+    assert len(report["claims"]) == 8 and all(isinstance(v, bool) for v in report["claims"].values())
+    markdown = (output / "report.md").read_text()
+    assert "Table 1" in markdown and "Table 2" in markdown and "paper's numbers on VoxCeleb2" in markdown
+    for name in ("ablation.png", "comparison.png", "audio_mixing.png"):
+        assert (output / "figures" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "[evaluation]" in result.stdout and "paper's claims:" in result.stdout
+
+
+def test_a_constant_classifier_scores_chance_on_every_row(trained_smoke, tmp_path):
+    import keras
+
+    import ears_tf.models  # noqa: F401
+    from ears_tf.data import records
+
+    data, workdir, _ = trained_smoke
+    copy = tmp_path / "workdir"
+    shutil.copytree(workdir, copy)
+    for name in ("identity_classifier.keras", "gender_classifier.keras"):
+        path = copy / "classifiers" / name
+        model = keras.saving.load_model(path)
+        kernel, bias = model.head.get_weights()
+        model.head.set_weights([np.zeros_like(kernel), np.eye(len(bias))[0] * 10.0])  # always class 0
+        model.save(path)
+    report = evaluate(copy, data, tmp_path / "out", EvaluationOptions(progress=False))
+
+    manifest = records.Manifest.load(data)
+    test_speakers = [s for s in manifest.speakers]
+    female_share = np.mean([s["gender"] == 0 for s in test_speakers])  # one test video per speaker
+    for row in list(report["table1"].values()) + list(report["table2"].values()):
+        assert row["C_i"] == pytest.approx(1 / 6)  # speaker 0's two frames of twelve
+        assert row["C_g"] == pytest.approx(female_share)
+
+
+def test_swap_partners_are_of_the_other_gender():
+    gender = np.array([0, 0, 1, 1, 1, -1])
+    partners = swap_partners(gender, seed=0)
+    assert partners[5] == -1
+    assert all(gender[partners[i]] == 1 - gender[i] for i in range(5))
+    assert list(swap_partners(np.array([1, 1]), seed=0)) == [-1, -1]  # nobody of the other gender
+
+
+def test_pick_voices_alternates_genders_and_distinct_speakers():
+    speaker = np.array([0, 0, 1, 2, 3, 4, 5])
+    gender = np.array([0, 0, 0, 1, 1, 0, 1])
+    picked = pick_voices(speaker, gender, 4)
+    assert list(gender[picked]) == [0, 1, 0, 1]
+    assert len(set(speaker[picked])) == 4
+
+
+def test_bad_input_is_one_line_exit_2_and_no_output(trained_smoke, tmp_path):
+    data, workdir, _ = trained_smoke
+    output = tmp_path / "report"
+    result = run_evaluate(f"--workdir={tmp_path / 'nowhere'}", f"--data={data}", f"--output={output}")
+    assert result.returncode == 2 and result.stderr.strip().splitlines()[-1].endswith("no such workdir")
+    copy = tmp_path / "workdir"
+    shutil.copytree(workdir, copy, ignore=shutil.ignore_patterns("classifiers"))
+    result = run_evaluate(f"--workdir={copy}", f"--data={data}", f"--output={output}")
+    assert result.returncode == 2
+    assert "identity_classifier.keras: missing; run python -m ears_tf.train --stage=classifiers" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not output.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".partial")]
