@@ -22,6 +22,8 @@ setuptools.setup(
         "numpy>=1.23,<2",
         "Pillow>=9.1",
         "scipy>=1.10",
+        # An ffmpeg binary for the VoxCeleb2 preparation (nothing is downloaded at run time).
+        "imageio-ffmpeg>=0.4.9",
     ],
     extras_require={
         "dev": ["pytest>=7", "pytest-timeout>=2.1"],

@@ -20,9 +20,14 @@ class InputError(Exception):
 
 
 def run_cli(main, argv) -> None:
-    """Runs an absl main; an InputError becomes `error: PATH: PROBLEM` and exit 2."""
+    """Runs an absl main at WARNING verbosity (unless --verbosity is given); an InputError
+    becomes `error: PATH: PROBLEM` and exit 2."""
+    from absl import flags, logging
+
     from ears_tf.config import ConfigError
 
+    if not flags.FLAGS["verbosity"].present:  # TensorFlow's INFO chatter would bury the progress lines
+        logging.set_verbosity(logging.WARNING)
     try:
         main(argv)
     except (InputError, ConfigError) as error:

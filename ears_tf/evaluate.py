@@ -1,6 +1,6 @@
 """`python -m ears_tf.evaluate --workdir=DIR --data=DIR --output=DIR`: the paper's Tables 1 and 2,
 the audio-swap test and figs. 3 to 5, as report.json, report.md and figures/."""
-from absl import app, flags, logging
+from absl import app, flags
 
 from ears_tf.errors import InputError, run_cli
 
@@ -19,8 +19,6 @@ def main(argv):
     del argv
     import os
 
-    if not FLAGS["verbosity"].present:
-        logging.set_verbosity(logging.WARNING)
     if not os.path.isdir(FLAGS.workdir):
         raise InputError(FLAGS.workdir, "no such workdir")
     from ears_tf.evaluation.report import summary

@@ -36,6 +36,7 @@ def save_png(path, image: np.ndarray, scale: int = 1) -> None:
     os.close(handle)
     try:
         picture.save(partial, format="PNG")
+        os.chmod(partial, 0o644)  # mkstemp's 0600 would hide figures from other users
         os.replace(partial, path)
     except BaseException:
         os.unlink(partial)

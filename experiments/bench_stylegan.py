@@ -10,35 +10,13 @@ GFLOP/s as a share of the measured float32 matmul rate. Training-step FLOPs are
 double-backward, on one step in 16 in training, is not counted, so the R1 row's
 share understates its work).
 """
-import time
-
 from absl import app, flags
+from timing import matmul_gflops, timed
 
 flags.DEFINE_list("presets", ["paper", "quickstart"], "Presets to measure.")
 flags.DEFINE_float("seconds", 20.0, "Timed seconds per measurement, after warm-up.")
 flags.DEFINE_boolean("train", True, "Also time the training step.")
 FLAGS = flags.FLAGS
-
-
-def timed(fn, seconds: float, warmup: int = 2) -> float:
-    """Seconds per call, averaged over at least `seconds`."""
-    for _ in range(warmup):
-        fn()
-    calls, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds or calls < 3:
-        fn()
-        calls += 1
-    return (time.perf_counter() - start) / calls
-
-
-def matmul_gflops(seconds: float) -> float:
-    import tensorflow as tf
-
-    n = 2048
-    a = tf.random.normal((n, n))
-    b = tf.random.normal((n, n))
-    matmul = tf.function(lambda: tf.linalg.matmul(a, b)[0, 0])
-    return 2 * n ** 3 / timed(lambda: matmul().numpy(), seconds) / 1e9
 
 
 def main(argv):

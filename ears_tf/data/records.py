@@ -123,6 +123,7 @@ class Manifest:
     splits: dict  # split -> SplitInfo
     attributes: list = dataclasses.field(default_factory=list)
     format: str = FORMAT
+    preparation: dict = dataclasses.field(default_factory=dict)  # how a real data set was made: counts, failures
 
     @property
     def num_speakers(self) -> int:

@@ -43,6 +43,11 @@ def _interval(values) -> str:
     return f"[{100.0 * low:.1f}, {100.0 * high:.1f}]"
 
 
+def _table(header: list, rows: list) -> list:
+    """Markdown table lines."""
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
+
+
 def markdown(result: dict) -> str:
     n = result["n_test"]
     data = result["data"]
@@ -56,27 +61,27 @@ def markdown(result: dict) -> str:
         "",
         "## Table 1: accuracy of C_i and C_g on generated HR test images",
         "",
-        "| ablation | C_i | 95% CI | C_g | 95% CI | paper C_i | paper C_g |",
-        "|---|---|---|---|---|---|---|",
     ]
+    table1 = []
     for row, label in TABLE1_LABELS.items():
         ours, theirs = result["table1"][row], paper.TABLE1[row]
-        lines.append(f"| {label} | {_percent(ours['C_i'])} | {_interval(ours['C_i_ci'])} | {_percent(ours['C_g'])} | "
-                     f"{_interval(ours['C_g_ci'])} | {_percent(theirs['C_i'])} | {_percent(theirs['C_g'])} |")
+        table1.append([label, _percent(ours["C_i"]), _interval(ours["C_i_ci"]), _percent(ours["C_g"]),
+                       _interval(ours["C_g_ci"]), _percent(theirs["C_i"]), _percent(theirs["C_g"])])
+    lines += _table(["ablation", "C_i", "95% CI", "C_g", "95% CI", "paper C_i", "paper C_g"], table1)
     lines += [
         "",
         "## Table 2: 16x super-resolution",
         "",
         "The CNN baseline is our LapSRN-like network; the paper's row is LapSRN 16x.",
         "",
-        "| method | PSNR | SSIM | C_i | C_g | paper PSNR | paper SSIM | paper C_i | paper C_g |",
-        "|---|---|---|---|---|---|---|---|---|",
     ]
+    table2 = []
     for row, label in TABLE2_LABELS.items():
         ours, theirs = result["table2"][row], paper.TABLE2[row]
-        lines.append(f"| {label} | {ours['psnr']:.2f} | {ours['ssim']:.3f} | {_percent(ours['C_i'])} | "
-                     f"{_percent(ours['C_g'])} | {theirs['psnr']:.2f} | {theirs['ssim']:.2f} | "
-                     f"{_percent(theirs['C_i'])} | {_percent(theirs['C_g'])} |")
+        table2.append([label, f"{ours['psnr']:.2f}", f"{ours['ssim']:.3f}", _percent(ours["C_i"]), _percent(ours["C_g"]),
+                       f"{theirs['psnr']:.2f}", f"{theirs['ssim']:.2f}", _percent(theirs["C_i"]), _percent(theirs["C_g"])])
+    lines += _table(["method", "PSNR", "SSIM", "C_i", "C_g", "paper PSNR", "paper SSIM", "paper C_i", "paper C_g"],
+                    table2)
     swap = result["audio_swap"]
     lines += [
         "",

@@ -1,7 +1,7 @@
 """`python -m ears_tf.train --stage=STAGE --preset=PRESET --data=DIR --workdir=DIR [--steps=N] [--strategy=...]`."""
 import sys
 
-from absl import app, flags, logging
+from absl import app, flags
 
 from ears_tf.config import PRESET_NAMES, get_preset
 from ears_tf.errors import InputError, run_cli
@@ -39,8 +39,6 @@ def main(argv):
     import dataclasses
     import os
 
-    if not FLAGS["verbosity"].present:  # TensorFlow's INFO chatter would bury the progress lines
-        logging.set_verbosity(logging.WARNING)
 
     config = get_preset(FLAGS.preset)
     if FLAGS.stage != "all" and not os.path.isfile(os.path.join(FLAGS.data, "manifest.json")):

@@ -74,6 +74,52 @@ def test_saved_model_signature_and_dynamic_batch(exported, keras_model):
 
 
 @pytest.mark.parametrize("runner, name", [("run_tflite", "ears_tf_float32.tflite"), ("run_onnx", "ears_tf.onnx")])
+def test_saved_model_has_warmup_requests_the_signature_serves(exported, keras_model):
+    import tensorflow as tf
+
+    from export.parity import run_saved_model
+    from export.warmup import parse_prediction_log
+
+    path = exported[1] / "ears_tf" / "1"
+    records = list(tf.data.TFRecordDataset(str(path / "assets.extra" / "tf_serving_warmup_requests")).as_numpy_iterator())
+    assert len(records) == 2
+    batches = []
+    for serialized in records:
+        name, signature, inputs = parse_prediction_log(serialized)
+        assert (name, signature) == ("ears_tf", "serving_default")
+        assert set(inputs) == {"lr_image", "waveform"}
+        batches.append(len(inputs["lr_image"]))
+        reference = keras_model(inputs["lr_image"], inputs["waveform"]).numpy()
+        served = run_saved_model(str(path), inputs["lr_image"], inputs["waveform"])
+        np.testing.assert_allclose(served, reference, atol=tolerance(reference))
+    assert batches == [1, 8]
+
+
+def test_warmup_bytes_parse_as_tensorflow_serving_protos_when_installed():
+    """Field numbers against the real protos (pip install --no-deps tensorflow-serving-api)."""
+    prediction_log_pb2 = pytest.importorskip("tensorflow_serving.apis.prediction_log_pb2")
+    import tensorflow as tf
+
+    from export.warmup import prediction_log
+
+    lr = np.ones((2, CFG.lr_size, CFG.lr_size, 3), np.float32)
+    log = prediction_log_pb2.PredictionLog.FromString(prediction_log("m", {"lr_image": lr}))
+    assert log.WhichOneof("log_type") == "predict_log"
+    assert log.predict_log.request.model_spec.signature_name == "serving_default"
+    np.testing.assert_array_equal(tf.make_ndarray(log.predict_log.request.inputs["lr_image"]), lr)
+
+
+def test_saved_model_stores_each_weight_once(exported, keras_model):
+    import tensorflow as tf
+
+    reader = tf.train.load_checkpoint(str(exported[1] / "ears_tf" / "1" / "variables" / "variables"))
+    saved = sum(int(np.prod(shape)) for name, shape in reader.get_variable_to_shape_map().items()
+                if name != "_CHECKPOINTABLE_OBJECT_GRAPH")
+    model = sum(int(np.prod(w.shape)) for w in keras_model.weights)
+    # The serving graph reads all but the noise strengths (noise is off): at most the model's values.
+    assert 0.95 * model <= saved <= model
+
+
 def test_float32_runtimes_match_keras_at_any_batch(exported, keras_model, runner, name):
     from export import parity
 

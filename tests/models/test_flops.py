@@ -25,3 +25,19 @@ def test_discriminator_count_matches_a_hand_count_at_smoke_size():
     expected += 8 * 8 * 9 * 16 * 16 * 2  # 8x8 block
     expected += 16 * 9 * 17 * 16 + 16 * 16 * 16 + 16  # 4x4: conv after mbstd, two dense
     assert flops.discriminator_macs(cfg) == expected
+
+
+def test_graph_flops_counts_a_dense_layer_and_agrees_with_the_analytic_generator():
+    import keras
+    import tensorflow as tf
+
+    from ears_tf import models
+
+    dense = keras.layers.Dense(3)
+    dense.build((None, 4))
+    assert flops.graph_flops(dense, [tf.TensorSpec([1, 4])]) == 2 * 4 * 3 + 3  # matmul and bias
+    cfg = config.get_preset("quickstart").model
+    generator = models.Generator(cfg)
+    traced = flops.graph_flops(lambda z: generator(z, noise_mode="off"),
+                               [tf.TensorSpec([1, cfg.num_styles, cfg.latent_dim])])
+    assert traced == pytest.approx(flops.generator_flops(cfg), rel=0.05)  # element-wise work on top
