@@ -73,7 +73,6 @@ def test_saved_model_signature_and_dynamic_batch(exported, keras_model):
         np.testing.assert_allclose(run_saved_model(path, lr, waveform), reference, atol=tolerance(reference))
 
 
-@pytest.mark.parametrize("runner, name", [("run_tflite", "ears_tf_float32.tflite"), ("run_onnx", "ears_tf.onnx")])
 def test_saved_model_has_warmup_requests_the_signature_serves(exported, keras_model):
     import tensorflow as tf
 
@@ -120,6 +119,7 @@ def test_saved_model_stores_each_weight_once(exported, keras_model):
     assert 0.95 * model <= saved <= model
 
 
+@pytest.mark.parametrize("runner, name", [("run_tflite", "ears_tf_float32.tflite"), ("run_onnx", "ears_tf.onnx")])
 def test_float32_runtimes_match_keras_at_any_batch(exported, keras_model, runner, name):
     from export import parity
 
