@@ -23,7 +23,6 @@ from timing import matmul_gflops, peak_rss_gb, timed
 
 PATHS = ("keras_eager", "function", "function_xla", "saved_model", "tflite_float32", "tflite_float16",
          "tflite_int8", "onnx")
-FLATBUFFER_LIMIT = 2 ** 31  # bytes: TFLite cannot serialise a larger model
 
 flags.DEFINE_string("preset", "paper", "Model preset.")
 flags.DEFINE_string("variant", "f3", "Inference variant (f1, f3, lowres_only, audio_only).")
@@ -86,10 +85,11 @@ def runner_for(path_name: str, model, folder: str):
         signature = tf.saved_model.load(saved).signatures["serving_default"]
         return (lambda lr, w: signature(lr_image=tf.constant(lr), waveform=tf.constant(w))["image"].numpy()), saved
     if path_name.startswith("tflite_"):
+        from export.tflite import convert_tflite, fitting_quantizations
+
         quantization = path_name.split("_", 1)[1]
-        if quantization == "float32" and size_of(os.path.join(saved, "variables")) > FLATBUFFER_LIMIT:
-            raise RuntimeError("float32 weights exceed the 2 GB flatbuffer limit")
-        from export.tflite import convert_tflite
+        if quantization not in fitting_quantizations(saved):
+            raise RuntimeError(f"{quantization} weights exceed the 2 GB flatbuffer limit")
 
         target = os.path.join(folder, f"ears_tf_{quantization}.tflite")
         if not os.path.isfile(target):

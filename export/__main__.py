@@ -38,7 +38,7 @@ def main(argv):
     from export import parity
     from export.onnx import convert_onnx
     from export.saved_model import export_saved_model
-    from export.tflite import QUANTIZATIONS, convert_tflite
+    from export.tflite import QUANTIZATIONS, convert_tflite, fitting_quantizations
 
     model = load_super_resolver(FLAGS.workdir, FLAGS.variant)
     os.makedirs(FLAGS.output, exist_ok=True)
@@ -49,7 +49,11 @@ def main(argv):
     elif FLAGS.format == "tflite":
         with tempfile.TemporaryDirectory() as staging:
             saved = export_saved_model(model, staging, FLAGS.name, FLAGS.version)
+            fitting = fitting_quantizations(saved)
             for quantization in QUANTIZATIONS:
+                if quantization not in fitting:
+                    print(f"tflite_{quantization}: skipped, its weights exceed the 2 GB flatbuffer limit")
+                    continue
                 path = os.path.join(FLAGS.output, f"{FLAGS.name}_{quantization}.tflite")
                 convert_tflite(saved, path, quantization)
                 artefacts[f"tflite_{quantization}"] = (path, parity.run_tflite, quantization == "float32")

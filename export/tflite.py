@@ -6,6 +6,19 @@ import os
 import tensorflow as tf
 
 QUANTIZATIONS = ("float32", "float16", "int8")
+FLATBUFFER_LIMIT = 2 ** 31  # bytes: a TFLite flatbuffer cannot be larger
+
+
+def weights_bytes(saved_model_dir) -> int:
+    folder = os.path.join(os.fspath(saved_model_dir), "variables")
+    return sum(os.path.getsize(os.path.join(folder, name)) for name in os.listdir(folder))
+
+
+def fitting_quantizations(saved_model_dir, limit: int = FLATBUFFER_LIMIT) -> tuple:
+    """The QUANTIZATIONS whose flatbuffer fits: float32 weights over the limit (the paper
+    preset's 2.7 GB) cannot serialise; float16 halves them and int8 quarters them."""
+    size = weights_bytes(saved_model_dir)
+    return tuple(q for q in QUANTIZATIONS if size * {"float32": 1.0, "float16": 0.5, "int8": 0.25}[q] < limit)
 
 
 def convert_tflite(saved_model_dir, output_path, quantization: str = "float32") -> str:

@@ -139,3 +139,14 @@ def test_existing_version_and_missing_workdir_are_one_line_errors(exported, tmp_
         f"error: {out / 'ears_tf' / '1'}: exists; choose another --version or remove it"]
     result = export(f"--workdir={tmp_path / 'none'}", "--format=onnx", f"--output={tmp_path / 'out'}")
     assert result.returncode == 2 and not (tmp_path / "out").exists()
+
+
+def test_tflite_skips_quantizations_over_the_flatbuffer_limit(exported):
+    # The paper preset's 2.7 GB of float32 weights cannot be one flatbuffer; float16 and int8 can.
+    from export.tflite import fitting_quantizations, weights_bytes
+
+    saved = exported[1] / "ears_tf" / "1"
+    size = weights_bytes(saved)
+    assert fitting_quantizations(saved) == ("float32", "float16", "int8")
+    assert fitting_quantizations(saved, limit=int(size * 0.75)) == ("float16", "int8")
+    assert fitting_quantizations(saved, limit=int(size * 0.3)) == ("int8",)
