@@ -61,8 +61,8 @@ def inputs(model_config, batch):
 
 
 def size_of(path) -> int:
-    if os.path.isfile(path):
-        return os.path.getsize(path)
+    if os.path.isfile(path):  # with ONNX external data beside it, if any
+        return os.path.getsize(path) + (os.path.getsize(path + ".data") if os.path.isfile(path + ".data") else 0)
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
 
 

@@ -150,3 +150,16 @@ def test_tflite_skips_quantizations_over_the_flatbuffer_limit(exported):
     assert fitting_quantizations(saved) == ("float32", "float16", "int8")
     assert fitting_quantizations(saved, limit=int(size * 0.75)) == ("float16", "int8")
     assert fitting_quantizations(saved, limit=int(size * 0.3)) == ("int8",)
+
+
+def test_onnx_with_external_weights_matches_keras(keras_model, tmp_path):
+    # The paper preset's route (weights over 2 GB), forced on the smoke model.
+    from export.onnx import convert_onnx
+    from export.parity import run_onnx
+
+    path = convert_onnx(keras_model, str(tmp_path / "model.onnx"), external_data=True)
+    assert (tmp_path / "model.onnx.data").stat().st_size > (tmp_path / "model.onnx").stat().st_size
+    for batch in (1, 3):
+        lr, waveform = inputs(batch, seed=10 + batch)
+        reference = keras_model(lr, waveform).numpy()
+        np.testing.assert_allclose(run_onnx(path, lr, waveform), reference, atol=tolerance(reference))
