@@ -17,7 +17,7 @@ from ears_tf.data import audio as audio_lib
 from ears_tf.data import image as image_lib
 from ears_tf.errors import InputError
 from ears_tf.train import artifacts
-from ears_tf.visualize import image_grid, save_png
+from ears_tf.visualize import image_grid, nearest_upsample, save_png
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")
@@ -91,11 +91,6 @@ def super_resolve(model, lr_images: np.ndarray, waveforms: np.ndarray, batch_siz
     run = _COMPILED[model]
     outputs = [run(lr_images[i:i + batch_size], waveforms[i:i + batch_size]) for i in range(0, len(lr_images), batch_size)]
     return np.concatenate([np.asarray(o) for o in outputs])
-
-
-def nearest_upsample(images: np.ndarray, size: int) -> np.ndarray:
-    factor = size // images.shape[-2]
-    return np.repeat(np.repeat(images, factor, axis=-3), factor, axis=-2)
 
 
 def pair_by_stem(image_dir, audio_dir) -> tuple[list, list]:

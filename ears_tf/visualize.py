@@ -9,6 +9,17 @@ from PIL import Image, ImageDraw, ImageFont
 
 
 LABEL_FONT_SIZE = 12
+FIGURE_MIN_SIZE = 128  # faces of small presets are enlarged to at least this, so they are readable
+
+
+def figure_size(hr_size: int) -> int:
+    return max(hr_size, FIGURE_MIN_SIZE)
+
+
+def nearest_upsample(images: np.ndarray, size: int) -> np.ndarray:
+    """[..., h, w, C] -> [..., size, size, C] by pixel repetition (an LR input shown at HR size)."""
+    factor = size // images.shape[-2]
+    return np.repeat(np.repeat(images, factor, axis=-3), factor, axis=-2)
 
 
 def image_grid(images, columns: int) -> np.ndarray:
@@ -51,9 +62,8 @@ def labelled_rows(rows: list, labels: list, size: int) -> np.ndarray:
     strips = []
     for images in rows:
         images = np.asarray(images)
-        factor = size // images.shape[1]
-        if factor > 1:
-            images = np.repeat(np.repeat(images, factor, axis=1), factor, axis=2)
+        if size // images.shape[1] > 1:
+            images = nearest_upsample(images, size)
         strips.append(image_grid(images, len(images)))
     font = ImageFont.load_default(size=LABEL_FONT_SIZE)
     margin = max(int(ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(label, font=font)) for label in labels) + 8

@@ -45,8 +45,8 @@ def model_costs(preset: str, speakers: int) -> dict:
     code = tf.TensorSpec([1, cfg.num_styles, cfg.latent_dim])
     wave = tf.TensorSpec([1, cfg.audio.num_samples])
 
-    def built(model, shape, *inputs):
-        model.build(*shape) if isinstance(shape, list) else model.build(shape)
+    def built(model, shape):
+        model.build(shape)
         return model
 
     builders = {

@@ -3,14 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ears_tf.visualize import labelled_rows
+from ears_tf.visualize import figure_size, labelled_rows, nearest_upsample
 
-FIGURE_MIN_SIZE = 128  # small presets are enlarged so a face is readable
 GENDER_NAMES = {0: "female", 1: "male"}
-
-
-def _size(hr_size: int) -> int:
-    return max(hr_size, FIGURE_MIN_SIZE)
 
 
 def ablation(examples: dict, count: int, hr_size: int) -> np.ndarray:
@@ -18,14 +13,14 @@ def ablation(examples: dict, count: int, hr_size: int) -> np.ndarray:
     rows = ["lr", "e_h", "e_l", "e_a", "f_ft", "f3_ft", "f_fixed", "hr"]
     labels = ["LR input", "(a) E_h only", "(b) E_l only", "(c) E_a only", "(d) F + fine-tuned E_a",
               "(e) F3 + fine-tuned E_a", "(f) F + fixed E_a", "HR"]
-    return labelled_rows([examples[row][:count] for row in rows], labels, _size(hr_size))
+    return labelled_rows([examples[row][:count] for row in rows], labels, figure_size(hr_size))
 
 
 def comparison(examples: dict, count: int, hr_size: int) -> np.ndarray:
     """Fig. 4: the LR input, bicubic 16x, the CNN baseline 16x, ours F and F3, and the HR face."""
     rows = ["lr", "bicubic", "cnn", "f_ft", "f3_ft", "hr"]
     labels = ["LR input", "bicubic 16x", "CNN 16x", "ours F", "ours F3", "HR"]
-    return labelled_rows([examples[row][:count] for row in rows], labels, _size(hr_size))
+    return labelled_rows([examples[row][:count] for row in rows], labels, figure_size(hr_size))
 
 
 def pick_voices(speaker: np.ndarray, gender: np.ndarray, count: int) -> np.ndarray:
@@ -51,7 +46,6 @@ def mixing(lr, e_l, fused: list, voice_faces, voice_genders, hr_size: int) -> np
     rows = [np.concatenate([blank, voice_faces])]
     labels = ["voice of: " + " ".join(GENDER_NAMES.get(int(g), "?")[0] for g in voice_genders)]
     for i in range(len(lr)):
-        lr_up = np.repeat(np.repeat(lr[i:i + 1], hr_size // lr.shape[1], axis=1), hr_size // lr.shape[2], axis=2)
-        rows.append(np.concatenate([lr_up, e_l[i:i + 1], fused[i]]))
+        rows.append(np.concatenate([nearest_upsample(lr[i:i + 1], hr_size), e_l[i:i + 1], fused[i]]))
         labels.append(f"LR {i + 1} | E_l | fused")
-    return labelled_rows(rows, labels, _size(hr_size))
+    return labelled_rows(rows, labels, figure_size(hr_size))

@@ -17,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from ears_tf.data import pipeline, records
+from ears_tf.errors import InputError
 from ears_tf.evaluation import figures, report
 from ears_tf.evaluation.bootstrap import bootstrap_interval
 from ears_tf.metrics.image import psnr, ssim
@@ -135,8 +136,6 @@ def evaluate(workdir, data_dir, output, options: EvaluationOptions = EvaluationO
     models = Models(workdir)
     cfg = models.model_config
     if manifest.num_speakers != models.identity.num_classes:
-        from ears_tf.errors import InputError
-
         raise InputError(artifacts.IDENTITY_CLASSIFIER.path(workdir),
                          f"has {models.identity.num_classes} speaker classes but {data_dir} has "
                          f"{manifest.num_speakers} speakers; train the classifiers on this data")
@@ -172,8 +171,6 @@ def evaluate(workdir, data_dir, output, options: EvaluationOptions = EvaluationO
     if progress:
         progress.close(seen, {})
     if not seen:
-        from ears_tf.errors import InputError
-
         raise InputError(data_dir, "the test split has no readable records")
     gender = np.concatenate(genders)
     codes = np.concatenate(codes)

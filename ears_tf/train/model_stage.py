@@ -23,10 +23,8 @@ from ears_tf.config import Config, StageBudget
 from ears_tf.data import pipeline
 from ears_tf.train import artifacts
 from ears_tf.train.loop import Stage
-from ears_tf.visualize import labelled_rows, save_png
+from ears_tf.visualize import figure_size, labelled_rows, save_png
 
-
-FIGURE_MIN_SIZE = 128
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,8 +148,7 @@ class ModelStage(Stage):
         metrics = {name: float(np.mean(values)) for name, values in per_example.items()}
         if rows:
             n = self.options.figure_examples
-            # Small presets are enlarged (nearest neighbour) so a face is at least FIGURE_MIN_SIZE pixels.
-            figure = labelled_rows([row[:n] for row in rows], labels, max(self.model_config.hr_size, FIGURE_MIN_SIZE))
+            figure = labelled_rows([row[:n] for row in rows], labels, figure_size(self.model_config.hr_size))
             save_png(os.path.join(stage_dir, "figures", f"step_{step:06d}.png"), figure)
             tf.summary.image("test_examples", figure[None], step=step)
         with open(os.path.join(stage_dir, "metrics.jsonl"), "a", encoding="utf-8") as f:

@@ -77,8 +77,7 @@ def _check_output(output: str) -> None:
     if not os.path.isdir(output):
         raise InputError(output, "output exists and is not a folder")
     entries = set(os.listdir(output))
-    ours = entries <= {CACHE, records.MANIFEST} or CACHE in entries or records.MANIFEST in entries
-    if entries and not ours:
+    if entries and not entries & {CACHE, records.MANIFEST}:  # a folder an earlier preparation did not make
         raise InputError(output, "output is a non-empty folder that is not a VoxCeleb2 preparation; choose a new one")
 
 
