@@ -76,23 +76,26 @@ def runner_for(path_name: str, model, folder: str):
         function = tf.function(lambda lr, w: model(lr, w), jit_compile=path_name == "function_xla",
                                reduce_retracing=True)
         return (lambda lr, w: function(lr, w).numpy()), None
-    saved = os.path.join(folder, "ears_tf", "1")
-    if not os.path.isdir(saved):
+    if path_name == "saved_model":
         from export.saved_model import export_saved_model
 
-        export_saved_model(model, folder)
-    if path_name == "saved_model":
+        saved = os.path.join(folder, "ears_tf", "1")
+        if not os.path.isdir(saved):
+            export_saved_model(model, folder)
         signature = tf.saved_model.load(saved).signatures["serving_default"]
         return (lambda lr, w: signature(lr_image=tf.constant(lr), waveform=tf.constant(w))["image"].numpy()), saved
     if path_name.startswith("tflite_"):
-        from export.tflite import convert_tflite, fitting_quantizations
+        from export.tflite import convert_tflite, export_tflite_source, fitting_quantizations
 
         quantization = path_name.split("_", 1)[1]
+        saved = os.path.join(folder, "tflite_source", "ears_tf", "1")
+        if not os.path.isdir(saved):
+            export_tflite_source(model, os.path.join(folder, "tflite_source"))
         if quantization not in fitting_quantizations(saved):
             raise RuntimeError(f"{quantization} weights exceed the 2 GB flatbuffer limit")
 
         target = os.path.join(folder, f"ears_tf_{quantization}.tflite")
-        if not os.path.isfile(target):
+        if not os.path.isfile(target):  # converted from the TFLite source (direct convs), not the SavedModel
             convert_tflite(saved, target, quantization)
         interpreter = tf.lite.Interpreter(model_path=target, num_threads=os.cpu_count())
         signature = interpreter.get_signature_runner("serving_default")

@@ -38,7 +38,7 @@ def main(argv):
     from export import parity
     from export.onnx import convert_onnx
     from export.saved_model import export_saved_model
-    from export.tflite import QUANTIZATIONS, convert_tflite, fitting_quantizations
+    from export.tflite import QUANTIZATIONS, convert_tflite, export_tflite_source, fitting_quantizations
 
     model = load_super_resolver(FLAGS.workdir, FLAGS.variant)
     os.makedirs(FLAGS.output, exist_ok=True)
@@ -48,7 +48,7 @@ def main(argv):
         artefacts["saved_model"] = (path, parity.run_saved_model, True)
     elif FLAGS.format == "tflite":
         with tempfile.TemporaryDirectory() as staging:
-            saved = export_saved_model(model, staging, FLAGS.name, FLAGS.version)
+            saved = export_tflite_source(model, staging, FLAGS.name, FLAGS.version)
             fitting = fitting_quantizations(saved)
             for quantization in QUANTIZATIONS:
                 if quantization not in fitting:

@@ -5,6 +5,8 @@ import os
 
 import tensorflow as tf
 
+from ears_tf.layers.patch_conv import direct_convs
+
 QUANTIZATIONS = ("float32", "float16", "int8")
 FLATBUFFER_LIMIT = 2 ** 31  # bytes: a TFLite flatbuffer cannot be larger
 
@@ -19,6 +21,16 @@ def fitting_quantizations(saved_model_dir, limit: int = FLATBUFFER_LIMIT) -> tup
     preset's 2.7 GB) cannot serialise; float16 halves them and int8 quarters them."""
     size = weights_bytes(saved_model_dir)
     return tuple(q for q in QUANTIZATIONS if size * {"float32": 1.0, "float16": 0.5, "int8": 0.25}[q] < limit)
+
+
+def export_tflite_source(model, staging_dir, name: str = "ears_tf", version: int = 1) -> str:
+    """The SavedModel the flatbuffers are converted from: the serving graph with every
+    encoder conv lowered to a convolution (TFLite's int8 kernels favour CONV_2D; see
+    `ears_tf.layers.patch_conv`). Returns its path."""
+    from export.saved_model import export_saved_model
+
+    with direct_convs():
+        return export_saved_model(model, staging_dir, name, version)
 
 
 def convert_tflite(saved_model_dir, output_path, quantization: str = "float32") -> str:

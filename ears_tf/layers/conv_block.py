@@ -6,6 +6,8 @@ a learned scale and offset and epsilon 1e-6 (`GroupNormalization(groups=-1)`).
 import keras
 from keras import ops
 
+from ears_tf.layers.patch_conv import conv_as_matmul, matmul_enabled, uses_matmul
+
 INSTANCE_NORM_EPSILON = 1e-6
 LEAKY_SLOPE = 0.2
 
@@ -39,12 +41,18 @@ class ConvBlock(keras.layers.Layer):
             kernel_initializer=he_init(), name="conv",
         )
         self.conv.build(input_shape)
+        self.as_matmul = uses_matmul(input_shape)  # small deep maps: see patch_conv
         if self.normalize:
             self.norm = keras.layers.GroupNormalization(groups=-1, epsilon=INSTANCE_NORM_EPSILON, name="instance_norm")
             self.norm.build(self.conv.compute_output_shape(input_shape))
 
     def call(self, x):
-        x = self.conv(x)
+        if self.as_matmul and matmul_enabled():
+            x = conv_as_matmul(x, self.conv.kernel, self.strides)
+            if self.conv.use_bias:
+                x = x + self.conv.bias
+        else:
+            x = self.conv(x)
         if self.normalize:
             x = self.norm(x)
         return ops.leaky_relu(x, LEAKY_SLOPE)

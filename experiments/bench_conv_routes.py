@@ -1,0 +1,87 @@
+"""Where the fused model's time goes, and which conv route each encoder block should take.
+
+  python experiments/bench_conv_routes.py [--preset=paper] [--batch=8] [--seconds=2] [--encoders=audio,lowres,highres]
+
+Prints, on seeded random weights:
+1. the time of each part of the F3 inference model (E_l, E_a, F3, G) at `--batch`;
+2. for every conv block of the chosen encoders, the direct conv (`keras.layers.Conv2D`,
+   oneDNN on x86) against the same conv as one matmul over gathered patches
+   (`layers.patch_conv`), in ms and GFLOP/s, and the route `ConvBlock` takes.
+The float32 matmul rate is measured first, as in the other benchmarks.
+"""
+import numpy as np
+import tensorflow as tf
+from absl import app, flags
+from timing import matmul_gflops, timed
+
+import keras
+
+flags.DEFINE_string("preset", "paper", "Model preset.")
+flags.DEFINE_integer("batch", 8, "Batch size.")
+flags.DEFINE_float("seconds", 2.0, "Timed seconds per measurement, after warm-up.")
+flags.DEFINE_list("encoders", ["audio", "lowres"], "Encoders whose blocks to time: audio, lowres, highres.")
+FLAGS = flags.FLAGS
+
+
+def time_ms(fn) -> float:
+    function = tf.function(fn, autograph=False)
+    function()
+    return 1e3 * timed(function, FLAGS.seconds, warmup=1)
+
+
+def encoder_inputs(name, encoder, cfg, rng):
+    """The encoder's first conv input (the spectrogram for E_a), at the benchmark batch."""
+    if name == "audio":
+        waveform = rng.normal(0, 0.1, (FLAGS.batch, cfg.audio.num_samples)).astype(np.float32)
+        return encoder.spectrogram(waveform)
+    size = cfg.lr_size if name == "lowres" else cfg.hr_size
+    return tf.constant(rng.uniform(-1, 1, (FLAGS.batch, size, size, 3)).astype(np.float32))
+
+
+def main(argv):
+    del argv
+    from ears_tf import config
+    from ears_tf.layers.patch_conv import conv_as_matmul
+    from ears_tf.models import HighResEncoder, SuperResolver
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    cfg = config.get_preset(FLAGS.preset).model
+    peak = matmul_gflops(FLAGS.seconds)
+    print(f"float32 matmul (2048^2): {peak:.0f} GFLOP/s; preset {FLAGS.preset}, batch {FLAGS.batch}", flush=True)
+
+    model = SuperResolver(cfg, variant="f3")
+    model.build()
+    lr = encoder_inputs("lowres", None, cfg, rng)
+    waveform = tf.constant(rng.normal(0, 0.1, (FLAGS.batch, cfg.audio.num_samples)).astype(np.float32))
+    code_lr, code_audio = model.encoder_lr(lr), model.encoder_audio(waveform)
+    code = model.fusion(code_lr, code_audio)
+    print("\n| part | ms per batch |\n|---|---|")
+    for name, fn in (("E_l", lambda: model.encoder_lr(lr)), ("E_a (with its spectrogram)", lambda: model.encoder_audio(waveform)),
+                     ("F3", lambda: model.fusion(code_lr, code_audio)),
+                     ("G (noise off)", lambda: model.generator(code, noise_mode="off")),
+                     ("all (F3 model)", lambda: model(lr, waveform))):
+        print(f"| {name} | {time_ms(fn):.0f} |", flush=True)
+
+    encoders = {"audio": model.encoder_audio, "lowres": model.encoder_lr}
+    if "highres" in FLAGS.encoders:
+        encoders["highres"] = HighResEncoder(cfg)
+        encoders["highres"].build((None, cfg.hr_size, cfg.hr_size, 3))
+    print("\n| encoder | block | input | direct conv ms | GFLOP/s | matmul route ms | GFLOP/s | ConvBlock takes |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name in FLAGS.encoders:
+        encoder = encoders[name]
+        x = encoder_inputs(name, encoder, cfg, rng)
+        for block in encoder.blocks:
+            kernel = block.conv.kernel
+            y = block(x)
+            gflop = 2 * np.prod(y.shape[:3]) * np.prod(kernel.shape) / 1e9
+            direct = time_ms(lambda x=x, block=block: block.conv(x))
+            matmul = time_ms(lambda x=x, block=block: conv_as_matmul(x, block.conv.kernel, block.strides))
+            print(f"| {name} | {block.name} | {'x'.join(map(str, x.shape[1:]))} | {direct:.1f} | {gflop / direct * 1e3:.0f} | "
+                  f"{matmul:.1f} | {gflop / matmul * 1e3:.0f} | {'matmul' if block.as_matmul else 'direct'} |", flush=True)
+            x = y
+
+
+if __name__ == "__main__":
+    app.run(main)
