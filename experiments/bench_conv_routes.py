@@ -1,14 +1,20 @@
 """Where the fused model's time goes, and which conv route each encoder block should take.
 
   python experiments/bench_conv_routes.py [--preset=paper] [--batch=8] [--seconds=2] [--encoders=audio,lowres,highres]
+      [--train] [--min_weights=N]
 
 Prints, on seeded random weights:
 1. the time of each part of the F3 inference model (E_l, E_a, F3, G) at `--batch`;
 2. for every conv block of the chosen encoders, the direct conv (`keras.layers.Conv2D`,
    oneDNN on x86) against the same conv as one matmul over gathered patches
    (`layers.patch_conv`), in ms and GFLOP/s, and the route `ConvBlock` takes.
+3. with --train: a training step (forward and backward of a mean-square loss) of each
+   chosen encoder, with `ConvBlock`'s routes against direct convs everywhere
+   (`patch_conv.direct_convs()`).
 The float32 matmul rate is measured first, as in the other benchmarks.
 """
+import contextlib
+
 import numpy as np
 import tensorflow as tf
 from absl import app, flags
@@ -20,6 +26,8 @@ flags.DEFINE_string("preset", "paper", "Model preset.")
 flags.DEFINE_integer("batch", 8, "Batch size.")
 flags.DEFINE_float("seconds", 2.0, "Timed seconds per measurement, after warm-up.")
 flags.DEFINE_list("encoders", ["audio", "lowres"], "Encoders whose blocks to time: audio, lowres, highres.")
+flags.DEFINE_integer("min_weights", None, "Override patch_conv.MATMUL_CONV_MIN_WEIGHTS (the library's floor by default).")
+flags.DEFINE_bool("train", False, "Also time a training step of each encoder with and without the matmul route.")
 FLAGS = flags.FLAGS
 
 
@@ -38,12 +46,27 @@ def encoder_inputs(name, encoder, cfg, rng):
     return tf.constant(rng.uniform(-1, 1, (FLAGS.batch, size, size, 3)).astype(np.float32))
 
 
+def train_step_ms(encoder, x, direct: bool) -> float:
+    from ears_tf.layers.patch_conv import direct_convs
+
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(encoder(x)))
+        return tape.gradient(loss, encoder.trainable_variables)
+
+    with direct_convs() if direct else contextlib.nullcontext():  # read while time_ms traces
+        return time_ms(step)
+
+
 def main(argv):
     del argv
     from ears_tf import config
+    from ears_tf.layers import patch_conv
     from ears_tf.layers.patch_conv import conv_as_matmul
     from ears_tf.models import HighResEncoder, SuperResolver
 
+    if FLAGS.min_weights is not None:  # read when the blocks are built, below
+        patch_conv.MATMUL_CONV_MIN_WEIGHTS = FLAGS.min_weights
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
     cfg = config.get_preset(FLAGS.preset).model
@@ -81,6 +104,13 @@ def main(argv):
             print(f"| {name} | {block.name} | {'x'.join(map(str, x.shape[1:]))} | {direct:.1f} | {gflop / direct * 1e3:.0f} | "
                   f"{matmul:.1f} | {gflop / matmul * 1e3:.0f} | {'matmul' if block.as_matmul else 'direct'} |", flush=True)
             x = y
+
+    if FLAGS.train:
+        print("\n| encoder | train step ms, ConvBlock's routes | train step ms, direct convs |\n|---|---|---|")
+        for name in FLAGS.encoders:
+            encoder = encoders[name]
+            x = waveform if name == "audio" else encoder_inputs(name, encoder, cfg, rng)
+            print(f"| {name} | {train_step_ms(encoder, x, False):.0f} | {train_step_ms(encoder, x, True):.0f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ class ConvBlock(keras.layers.Layer):
             kernel_initializer=he_init(), name="conv",
         )
         self.conv.build(input_shape)
-        self.as_matmul = uses_matmul(input_shape)  # small deep maps: see patch_conv
+        self.as_matmul = uses_matmul(input_shape, self.conv.kernel.shape)  # small deep maps: see patch_conv
         if self.normalize:
             self.norm = keras.layers.GroupNormalization(groups=-1, epsilon=INSTANCE_NORM_EPSILON, name="instance_norm")
             self.norm.build(self.conv.compute_output_shape(input_shape))

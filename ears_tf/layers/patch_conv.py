@@ -2,12 +2,14 @@
 
 On the deep, small feature maps of the encoders (E_a's last two scales: 9x9 and 5x5
 maps with 1024 to 2048 channels and 16 to 67 M weights a conv), TensorFlow's oneDNN
-convolution runs at 20 to 45% of the machine's matmul rate at batch 8 (measured with
-`experiments/bench_inference.py`'s preset on 2 AMD EPYC cores). Gathering the k x k taps
-into [B * Ho * Wo, k k C] and calling one MatMul runs at about 90% of it, and uses only
+convolution runs at 17 to 85% of the machine's matmul rate at batch 8, paper preset
+(`experiments/bench_conv_routes.py`, 2 AMD EPYC cores). Gathering the k x k taps
+into [B * Ho * Wo, k k C] and calling one MatMul runs at 91 to 96% of it, and uses only
 pad, reshape, slice, concat and matmul, which every export target (SavedModel, TFLite,
 ONNX with a dynamic batch) has. On larger maps the direct conv is as fast or faster,
-so `ConvBlock` keeps it there.
+so `ConvBlock` keeps it there. So it does for small kernels: with fewer than 4M weights
+(every conv of the quickstart preset) the matmul route made training steps 1.5 to 2x
+slower (the gradients of the gathering slices cost more than the convolution saves).
 
 TFLite is the exception: its dynamic-range int8 FULLY_CONNECTED kernel multiplies one
 row at a time, while its hybrid CONV_2D runs a GEMM, so the matmul route made the int8
@@ -17,11 +19,13 @@ flatbuffer 1.8x slower at the paper preset. The TFLite export traces the model i
 from __future__ import annotations
 
 import contextlib
+import math
 
 from keras import ops
 
-# Inputs of at most this many pixels (9 x 9) take the matmul route.
+# Convs with inputs of at most this many pixels (9 x 9) and at least this many weights take the matmul route.
 MATMUL_CONV_MAX_AREA = 81
+MATMUL_CONV_MIN_WEIGHTS = 2 ** 22
 
 _direct_only = [False]  # read when a graph is traced, so it picks the ops the trace records
 
@@ -41,10 +45,12 @@ def matmul_enabled() -> bool:
     return not _direct_only[0]
 
 
-def uses_matmul(input_shape) -> bool:
-    """Whether a conv on NHWC inputs of `input_shape` should run as a matmul (static H, W only)."""
+def uses_matmul(input_shape, kernel_shape) -> bool:
+    """Whether a conv with `kernel_shape` [kh, kw, C, F] on NHWC inputs of `input_shape` should
+    run as a matmul (static H, W only)."""
     height, width = input_shape[1], input_shape[2]
-    return height is not None and width is not None and height * width <= MATMUL_CONV_MAX_AREA
+    small_map = height is not None and width is not None and height * width <= MATMUL_CONV_MAX_AREA
+    return small_map and math.prod(kernel_shape) >= MATMUL_CONV_MIN_WEIGHTS
 
 
 def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int, int]:

@@ -4,7 +4,7 @@ from absl.testing import parameterized
 from keras import ops
 
 from ears_tf.layers import ConvBlock
-from ears_tf.layers.patch_conv import MATMUL_CONV_MAX_AREA, conv_as_matmul, direct_convs, matmul_enabled, uses_matmul
+from ears_tf.layers.patch_conv import MATMUL_CONV_MAX_AREA, MATMUL_CONV_MIN_WEIGHTS, conv_as_matmul, direct_convs, matmul_enabled, uses_matmul
 from tests.test_case import TestCase
 
 
@@ -24,28 +24,29 @@ class PatchConvTest(TestCase, parameterized.TestCase):
         self.assertAllClose(got, expected, atol=1e-4)
 
     def test_threshold(self):
-        self.assertTrue(uses_matmul((None, 9, 9, 2048)))
-        self.assertFalse(uses_matmul((None, 17, 17, 512)))
-        self.assertFalse(uses_matmul((None, None, None, 3)))
-        self.assertEqual(MATMUL_CONV_MAX_AREA, 9 * 9)
+        self.assertTrue(uses_matmul((None, 9, 9, 1024), (4, 4, 1024, 1024)))  # paper E_a's last scales
+        self.assertFalse(uses_matmul((None, 17, 17, 512), (4, 4, 512, 512)))  # a larger map
+        self.assertFalse(uses_matmul((None, 5, 5, 128), (4, 4, 128, 128)))  # the quickstart's widest conv
+        self.assertFalse(uses_matmul((None, None, None, 1024), (4, 4, 1024, 1024)))
+        self.assertEqual((MATMUL_CONV_MAX_AREA, MATMUL_CONV_MIN_WEIGHTS), (9 * 9, 4 * 1024 * 1024))
 
     @parameterized.parameters(False, True)
     def test_conv_block_routes_agree(self, normalize):
-        # The same weights through the matmul route (a 5x5 map) and the direct conv give the same output.
-        x = np.random.default_rng(1).normal(size=(2, 5, 5, 6)).astype(np.float32)
-        block = ConvBlock(8, 4, strides=2, normalize=normalize)
+        # The same weights through the matmul route (a 3x3 map, 4M weights) and the direct conv give the same output.
+        x = np.random.default_rng(1).normal(size=(2, 3, 3, 512)).astype(np.float32)
+        block = ConvBlock(512, 4, strides=2, normalize=normalize)
         out = block(x)
         self.assertTrue(block.as_matmul)
         block.as_matmul = False
         self.assertAllClose(out, block(x), atol=1e-4)
 
     def test_direct_convs_changes_the_traced_ops_only(self):
-        block = ConvBlock(8, 4, strides=2)
-        block.build((None, 5, 5, 6))
-        x = np.random.default_rng(2).normal(size=(2, 5, 5, 6)).astype(np.float32)
+        block = ConvBlock(512, 4, strides=2)
+        block.build((None, 3, 3, 512))
+        x = np.random.default_rng(2).normal(size=(2, 3, 3, 512)).astype(np.float32)
 
         def traced_ops():
-            function = tf.function(lambda inputs: block(inputs)).get_concrete_function(tf.TensorSpec((None, 5, 5, 6)))
+            function = tf.function(lambda inputs: block(inputs)).get_concrete_function(tf.TensorSpec((None, 3, 3, 512)))
             return {op.type for op in function.graph.get_operations()}, function(tf.constant(x))
 
         ops_matmul, out_matmul = traced_ops()
