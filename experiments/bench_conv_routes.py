@@ -37,15 +37,6 @@ def time_ms(fn) -> float:
     return 1e3 * timed(function, FLAGS.seconds, warmup=1)
 
 
-def encoder_inputs(name, encoder, cfg, rng):
-    """The encoder's first conv input (the spectrogram for E_a), at the benchmark batch."""
-    if name == "audio":
-        waveform = rng.normal(0, 0.1, (FLAGS.batch, cfg.audio.num_samples)).astype(np.float32)
-        return encoder.spectrogram(waveform)
-    size = cfg.lr_size if name == "lowres" else cfg.hr_size
-    return tf.constant(rng.uniform(-1, 1, (FLAGS.batch, size, size, 3)).astype(np.float32))
-
-
 def train_step_ms(encoder, x, direct: bool) -> float:
     from ears_tf.layers.patch_conv import direct_convs
 
@@ -75,8 +66,12 @@ def main(argv):
 
     model = SuperResolver(cfg, variant="f3")
     model.build()
-    lr = encoder_inputs("lowres", None, cfg, rng)
+    def images(size):
+        return tf.constant(rng.uniform(-1, 1, (FLAGS.batch, size, size, 3)).astype(np.float32))
+
+    lr = images(cfg.lr_size)
     waveform = tf.constant(rng.normal(0, 0.1, (FLAGS.batch, cfg.audio.num_samples)).astype(np.float32))
+    inputs = {"audio": waveform, "lowres": lr}  # each encoder's input
     code_lr, code_audio = model.encoder_lr(lr), model.encoder_audio(waveform)
     code = model.fusion(code_lr, code_audio)
     print("\n| part | ms per batch |\n|---|---|")
@@ -90,11 +85,12 @@ def main(argv):
     if "highres" in FLAGS.encoders:
         encoders["highres"] = HighResEncoder(cfg)
         encoders["highres"].build((None, cfg.hr_size, cfg.hr_size, 3))
+        inputs["highres"] = images(cfg.hr_size)
     print("\n| encoder | block | input | direct conv ms | GFLOP/s | matmul route ms | GFLOP/s | ConvBlock takes |")
     print("|---|---|---|---|---|---|---|---|")
     for name in FLAGS.encoders:
         encoder = encoders[name]
-        x = encoder_inputs(name, encoder, cfg, rng)
+        x = encoder.spectrogram(inputs[name]) if name == "audio" else inputs[name]  # the first block's input
         for block in encoder.blocks:
             kernel = block.conv.kernel
             y = block(x)
@@ -108,8 +104,7 @@ def main(argv):
     if FLAGS.train:
         print("\n| encoder | train step ms, ConvBlock's routes | train step ms, direct convs |\n|---|---|---|")
         for name in FLAGS.encoders:
-            encoder = encoders[name]
-            x = waveform if name == "audio" else encoder_inputs(name, encoder, cfg, rng)
+            encoder, x = encoders[name], inputs[name]
             print(f"| {name} | {train_step_ms(encoder, x, False):.0f} | {train_step_ms(encoder, x, True):.0f} |", flush=True)
 
 

@@ -6,6 +6,7 @@ import os
 import tensorflow as tf
 
 from ears_tf.layers.patch_conv import direct_convs
+from export.saved_model import export_saved_model
 
 QUANTIZATIONS = ("float32", "float16", "int8")
 FLATBUFFER_LIMIT = 2 ** 31  # bytes: a TFLite flatbuffer cannot be larger
@@ -27,8 +28,6 @@ def export_tflite_source(model, staging_dir, name: str = "ears_tf", version: int
     """The SavedModel the flatbuffers are converted from: the serving graph with every
     encoder conv lowered to a convolution (TFLite's int8 kernels favour CONV_2D; see
     `ears_tf.layers.patch_conv`). Returns its path."""
-    from export.saved_model import export_saved_model
-
     with direct_convs():
         return export_saved_model(model, staging_dir, name, version)
 

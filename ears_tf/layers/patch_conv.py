@@ -27,22 +27,22 @@ from keras import ops
 MATMUL_CONV_MAX_AREA = 81
 MATMUL_CONV_MIN_WEIGHTS = 2 ** 22
 
-_direct_only = [False]  # read when a graph is traced, so it picks the ops the trace records
+_direct_only = False  # read when a graph is traced, so it picks the ops the trace records
 
 
 @contextlib.contextmanager
 def direct_convs():
     """Within it, every `ConvBlock` traces its conv as a direct convolution."""
-    previous = _direct_only[0]
-    _direct_only[0] = True
+    global _direct_only
+    previous, _direct_only = _direct_only, True
     try:
         yield
     finally:
-        _direct_only[0] = previous
+        _direct_only = previous
 
 
 def matmul_enabled() -> bool:
-    return not _direct_only[0]
+    return not _direct_only
 
 
 def uses_matmul(input_shape, kernel_shape) -> bool:
