@@ -153,17 +153,19 @@ class StyleGANStage(Stage):
         rng = np.random.default_rng(self.seed)
         return rng.standard_normal((count, self.model_config.num_styles, self.model_config.latent_dim)).astype(np.float32)
 
-    def sample(self, count: int) -> np.ndarray:
-        images = [self.generator_ema(z, noise_mode="const") for z in np.array_split(self._fixed_latents(count), max(count // 64, 1))]
-        return np.concatenate([np.asarray(i) for i in images])
+    def sample(self, count: int, noise_mode: str = "const") -> np.ndarray:
+        latents = np.array_split(self._fixed_latents(count), max(count // 64, 1))
+        return np.concatenate([np.asarray(self.generator_ema(z, noise_mode=noise_mode)) for z in latents])
 
     def evaluate(self, step, stage_dir, writer):
         grid = self.options.sample_grid
         samples_dir = os.path.join(stage_dir, "samples")
         os.makedirs(samples_dir, exist_ok=True)
-        picture = image_grid(self.sample(grid * grid), grid)
-        save_png(os.path.join(samples_dir, f"step_{step:06d}.png"), picture)
-        tf.summary.image("samples", picture[None], step=step)
+        # Noise off is how every later stage and the authors' inference run G.
+        for suffix, noise_mode in (("", "const"), ("_noise_off", "off")):
+            picture = image_grid(self.sample(grid * grid, noise_mode), grid)
+            save_png(os.path.join(samples_dir, f"step_{step:06d}{suffix}.png"), picture)
+            tf.summary.image(f"samples{suffix}", picture[None], step=step)
         if self._evaluator is None:
             self._evaluator = FrechetEvaluator(self.data_dir, self.workdir, self.model_config.hr_size, seed=self.seed)
         fd = self._evaluator(self.sample(self.options.fd_samples))

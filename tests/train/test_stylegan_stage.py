@@ -26,7 +26,8 @@ def trained(smoke_data, tmp_path_factory):
 def test_stage_writes_models_samples_and_metrics(trained):
     workdir, result = trained
     stage = workdir / "stylegan"
-    for name in ("generator.keras", "discriminator.keras", "done.json", "samples/step_000002.png", "samples/step_000003.png"):
+    for name in ("generator.keras", "discriminator.keras", "done.json", "samples/step_000002.png",
+                 "samples/step_000003.png", "samples/step_000003_noise_off.png"):
         assert (stage / name).exists(), name
     lines = [json.loads(line) for line in (stage / "metrics.jsonl").read_text().splitlines()]
     assert [line["step"] for line in lines] == [2, 3]
