@@ -10,7 +10,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=["ears_tf", "ears_tf.*", "export", "export.*"]),
     python_requires=">=3.11,<3.12",
     install_requires=[
-        # DESIGN.md section 1: tensorflow-io 0.37.1 is built for TF 2.16 only, and
+        # docs/design.md section 1: tensorflow-io 0.37.1 is built for TF 2.16 only, and
         # onnx >= 1.18 needs an ml_dtypes newer than TF 2.16 allows.
         "tensorflow-cpu==2.16.2",
         "keras>=3.0,<4",

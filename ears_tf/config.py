@@ -12,8 +12,6 @@ import math
 
 # The super-resolution factor is the method's definition (8x8 -> 128x128), not a knob.
 SR_FACTOR = 16
-# What the fused inference model can run: F or F3 with the fine-tuned E_a, E_l alone, E_a alone.
-INFERENCE_VARIANTS = ("f1", "f3", "lowres_only", "audio_only")
 
 
 class ConfigError(ValueError):
@@ -27,7 +25,7 @@ def _require(condition: bool, message: str) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class AudioConfig:
-    """The authors' audio front end (DESIGN.md section 3); shared by every preset."""
+    """The authors' audio front end (docs/design.md, signals); shared by every preset."""
 
     sample_rate: int = 16_000
     num_samples: int = 64_000  # 4 s
@@ -59,7 +57,7 @@ class AudioConfig:
 
 @dataclasses.dataclass(frozen=True)
 class ModelConfig:
-    """Sizes of G, D, the encoders and the fusion (DESIGN.md section 5)."""
+    """Sizes of G, D, the encoders and the fusion (docs/design.md, models)."""
 
     hr_size: int
     latent_dim: int
@@ -175,6 +173,8 @@ class TrainConfig:
     sr_baseline: StageBudget  # the CNN baseline of Table 2
     classifier_epochs: int  # C_i and C_g: epochs over d1 + d2, as the paper's 10
     classifier_batch_size: int
+    # The Frechet distance's feature network (a speaker classifier, trained from scratch).
+    feature_net: StageBudget = StageBudget(steps=300, batch_size=64, learning_rate=1e-3)
     learning_rate: float = 1e-4
     gan_learning_rate: float = 1e-3  # StyleGAN's G and D rate at 128x128
     lowres_consistency_weight: float = 40.0  # lambda of eq. 2
@@ -182,7 +182,7 @@ class TrainConfig:
     classifier_learning_rate: float = 1e-3  # from scratch: no VGG-Face weights to fine-tune offline
     seed: int = 0
 
-    STAGES = ("stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio", "fusion", "sr_baseline")
+    STAGES = ("feature_net", "stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio", "fusion", "sr_baseline")
 
     def validate(self) -> None:
         for stage in self.STAGES:
@@ -198,7 +198,7 @@ class TrainConfig:
 
 @dataclasses.dataclass(frozen=True)
 class DataConfig:
-    """Size of the built-in synthetic data set (DESIGN.md section 4).
+    """Size of the built-in synthetic data set (docs/design.md, records).
 
     Each speaker has `videos_d1 + videos_d2 + videos_test` videos; each video gives
     `frames_per_video` (frame, utterance) records. Splits are by video, so d1, d2
@@ -259,6 +259,7 @@ def _paper() -> Config:
             # LapSRN's own schedule is not in the paper; a budget of the encoders' order.
             sr_baseline=StageBudget(steps=100_000, batch_size=64),
             classifier_epochs=10, classifier_batch_size=64,
+            feature_net=StageBudget(steps=2000, batch_size=64, learning_rate=1e-3),
         ),
         data=DataConfig(speakers=1000, videos_d1=2, videos_d2=2, videos_test=2, frames_per_video=4),
     )
@@ -313,6 +314,7 @@ def _smoke() -> Config:
             fusion=StageBudget(steps=2, batch_size=4),
             sr_baseline=StageBudget(steps=2, batch_size=4),
             classifier_epochs=1, classifier_batch_size=4,
+            feature_net=StageBudget(steps=2, batch_size=4, learning_rate=1e-3),
         ),
         data=DataConfig(speakers=6, videos_d1=1, videos_d2=1, videos_test=1, frames_per_video=2, records_per_shard=8),
     )

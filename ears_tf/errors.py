@@ -1,10 +1,8 @@
-"""User-facing errors and the CLI wrapper that turns them into one line and exit status 2."""
+"""User-facing errors; `ears_tf.cli` turns them into one line and exit status 2."""
 from __future__ import annotations
 
 import os
-import sys
-
-USAGE_EXIT_CODE = 2
+import re
 
 
 class InputError(Exception):
@@ -19,17 +17,12 @@ class InputError(Exception):
         super().__init__(f"{self.path}: {problem}" if self.path else problem)
 
 
-def run_cli(main, argv) -> None:
-    """Runs an absl main at WARNING verbosity (unless --verbosity is given); an InputError
-    becomes `error: PATH: PROBLEM` and exit 2."""
-    from absl import flags, logging
-
-    from ears_tf.config import ConfigError
-
-    if not flags.FLAGS["verbosity"].present:  # TensorFlow's INFO chatter would bury the progress lines
-        logging.set_verbosity(logging.WARNING)
-    try:
-        main(argv)
-    except (InputError, ConfigError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(USAGE_EXIT_CODE)
+def reason(error: BaseException) -> str:
+    """The readable part of an exception for a one-line message: its first line, without
+    TensorFlow's `{{function_node ...}}` prefix and `[Op:...]` suffix."""
+    text = getattr(error, "message", None) or str(error)
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    line = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", lines[0])
+    return re.sub(r"\s*\[Op:[^\]]*\].*$", "", line).strip() or type(error).__name__

@@ -1,8 +1,9 @@
 """`python -m ears_tf.evaluate --workdir=DIR --data=DIR --output=DIR`: the paper's Tables 1 and 2,
 the audio-swap test and figs. 3 to 5, as report.json, report.md and figures/."""
-from absl import app, flags
+from absl import flags
 
-from ears_tf.errors import InputError, run_cli
+from ears_tf import cli
+from ears_tf.errors import InputError
 
 flags.DEFINE_string("workdir", None, "A workdir every training stage has completed in (python -m ears_tf.train).")
 flags.DEFINE_string("data", None, "The records folder the workdir was trained on; its test split is evaluated.")
@@ -21,6 +22,16 @@ def main(argv):
 
     if not os.path.isdir(FLAGS.workdir):
         raise InputError(FLAGS.workdir, "no such workdir")
+    from ears_tf.data import records
+    from ears_tf.workdir import atomic, run_config
+
+    preset = run_config.check(FLAGS.workdir)
+    manifest = records.Manifest.load(FLAGS.data)
+    if preset is not None and manifest.source == "synthetic" and manifest.preset != preset:
+        raise InputError(os.path.join(FLAGS.data, records.MANIFEST),
+                         f"synthetic data of preset {manifest.preset!r}, but the workdir was trained with preset "
+                         f"{preset!r}; evaluate on the data it was trained on")
+    atomic.check_writable(FLAGS.output)
     from ears_tf.evaluation.report import summary
     from ears_tf.evaluation.run import EvaluationOptions, evaluate
 
@@ -31,4 +42,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(lambda argv: run_cli(main, argv))
+    cli.run(main)

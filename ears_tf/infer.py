@@ -3,7 +3,8 @@
     single pair  --workdir=DIR --image=FILE --audio=FILE --output=OUT.png [--variant=f3] [--strip]
     a folder     --workdir=DIR --image_dir=DIR --audio_dir=DIR --output_dir=DIR [--strip]
                  (pairs images/NAME.png with audio/NAME.wav by stem, the authors' demo layout)
-    audio mixing --workdir=DIR --image=A.png[,B.png,...] --audio=X.wav,Y.wav,... --mix --output=GRID.png
+    audio mixing --workdir=DIR --image=A.png [--image=B.png ...] --audio=X.wav --audio=Y.wav ... --mix
+                 --output=GRID.png  (repeat the flag: a path may contain commas)
 
 The image may be HR (any size: resized to the preset's HR size, then downsampled 16x
 as the training data was) or already LR (exactly r x r: used as is). Audio may be any
@@ -16,14 +17,16 @@ import os
 
 from absl import app, flags
 
-from ears_tf.config import INFERENCE_VARIANTS
-from ears_tf.errors import InputError, run_cli
+from ears_tf.variants import DEFAULT, VARIANT_NAMES
+from ears_tf import cli
+from ears_tf.errors import InputError
 
 flags.DEFINE_string("workdir", None, "Workdir of a trained run (python -m ears_tf.train --stage=all).")
-flags.DEFINE_enum("variant", "f3", INFERENCE_VARIANTS,
-                  "Model: fused with F3 (the authors' released model) or F, or E_l alone, or E_a alone.")
-flags.DEFINE_list("image", None, "Face image (HR of any size, or LR r x r); with --mix, several.")
-flags.DEFINE_list("audio", None, "Audio file of the speaker; with --mix, several.")
+flags.DEFINE_enum("variant", DEFAULT.name, VARIANT_NAMES,
+                  "Model: fused with F3 (the authors' released model) or F, with E_a fine-tuned or fixed; or E_l "
+                  "alone, or E_a alone.")
+flags.DEFINE_multi_string("image", None, "Face image (HR of any size, or LR r x r); with --mix, repeat the flag.")
+flags.DEFINE_multi_string("audio", None, "Audio file of the speaker; with --mix, repeat the flag.")
 flags.DEFINE_string("output", None, "Output PNG (single pair or --mix).")
 flags.DEFINE_string("image_dir", None, "Folder of images NAME.png|jpg (batch mode).")
 flags.DEFINE_string("audio_dir", None, "Folder of audio NAME.wav|flac|ogg|mp3 (batch mode).")
@@ -49,7 +52,10 @@ def main(argv):
         raise app.UsageError("several --image or --audio files need --mix (or use --image_dir / --audio_dir)")
     if not os.path.isdir(FLAGS.workdir):
         raise InputError(FLAGS.workdir, "no such workdir")
+    from ears_tf.workdir import atomic, run_config
 
+    run_config.check(FLAGS.workdir)
+    atomic.check_writable(FLAGS.output_dir if batch else os.path.dirname(os.path.abspath(FLAGS.output)))
     from ears_tf import inference
 
     if batch:
@@ -63,4 +69,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(lambda argv: run_cli(main, argv))
+    cli.run(main)

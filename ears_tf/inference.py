@@ -12,36 +12,32 @@ import weakref
 import numpy as np
 import tensorflow as tf
 
+from ears_tf import variants
 from ears_tf.config import ModelConfig
 from ears_tf.data import audio as audio_lib
 from ears_tf.data import image as image_lib
-from ears_tf.errors import InputError
-from ears_tf.train import artifacts
+from ears_tf.errors import InputError, reason
+from ears_tf.workdir import layout
+from ears_tf.workdir.atomic import staged_folder
 from ears_tf.visualize import image_grid, nearest_upsample, save_png
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")
-# The trained models behind each variant: the fused ones use the E_a fine-tuned with them;
-# audio_only is the pretrained E_a alone (the paper's ablation c).
-FUSED_SOURCES = {"f1": (1, True), "f3": (3, True)}
 
 
 def load_super_resolver(workdir, variant: str):
-    """The `SuperResolver` of `variant` with the weights the workdir's stages trained."""
+    """The `SuperResolver` of `variant` with the weights the workdir's stages trained (the fused
+    variants with the E_a fine-tuned or kept with their F; audio_only with the pretrained E_a)."""
     from ears_tf.models import SuperResolver
 
-    generator = artifacts.load(workdir, artifacts.GENERATOR)
+    parts = layout.variant_artefacts(variants.get_variant(variant))
+    layout.require(workdir, *parts.values())  # before loading anything
+    generator = layout.load(workdir, parts["generator"])
     model = SuperResolver(generator.model_config, variant=variant)
     model.build()
-    model.generator.set_weights(generator.get_weights())
-    if model.uses_image:
-        model.encoder_lr.set_weights(artifacts.load(workdir, artifacts.ENCODER_LR).get_weights())
-    if variant in FUSED_SOURCES:
-        fusion_file, audio_file = artifacts.fusion_artefacts(*FUSED_SOURCES[variant])
-        model.fusion.set_weights(artifacts.load(workdir, fusion_file).get_weights())
-        model.encoder_audio.set_weights(artifacts.load(workdir, audio_file).get_weights())
-    elif model.uses_audio:
-        model.encoder_audio.set_weights(artifacts.load(workdir, artifacts.ENCODER_AUDIO).get_weights())
+    for part, artefact in parts.items():
+        trained = generator if part == "generator" else layout.load(workdir, artefact)
+        getattr(model, part).set_weights(trained.get_weights())
     return model
 
 
@@ -62,8 +58,7 @@ def load_face(path, model_config: ModelConfig) -> Face:
     try:
         pixels = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
     except (tf.errors.OpError, ValueError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise InputError(path, f"not a readable image ({reason})") from None
+        raise InputError(path, f"not a readable image ({reason(error)})") from None
     height, width = int(pixels.shape[0]), int(pixels.shape[1])
     if height == 0 or width == 0:
         raise InputError(path, "image has no pixels")
@@ -164,9 +159,20 @@ def run_folder(workdir, variant: str, image_dir, audio_dir, output_dir, batch_si
     pairs, skipped = pair_by_stem(image_dir, audio_dir)
     model = load_super_resolver(workdir, variant)
     low_res_model = load_super_resolver(workdir, "lowres_only") if with_strip else None
-    cfg = model.model_config
-    written = 0
     bar = keras.utils.Progbar(len(pairs), unit_name="pair")
+    with staged_folder(output_dir) as staging:  # all outputs appear together, or none
+        _super_resolve_pairs(pairs, skipped, model, low_res_model, staging, batch_size, with_strip, bar)
+        written = len(os.listdir(staging))
+        if not written:
+            raise InputError(image_dir, f"no image and audio pair could be super-resolved ({len(skipped)} skipped)")
+    print(f"wrote {written} images to {output_dir}; skipped {len(skipped)}")
+    for path, why in skipped:
+        print(f"  skipped {path}: {why}")
+    return {"written": written, "skipped": len(skipped)}
+
+
+def _super_resolve_pairs(pairs, skipped, model, low_res_model, output_dir, batch_size, with_strip, bar) -> None:
+    cfg = model.model_config
     for start in range(0, len(pairs), batch_size):
         chunk = []
         for stem, image_path, audio_path in pairs[start:start + batch_size]:
@@ -182,11 +188,4 @@ def run_folder(workdir, variant: str, image_dir, audio_dir, output_dir, batch_si
             for i, (stem, face, _) in enumerate(chunk):
                 picture = strip(face, low_res[i], results[i]) if with_strip else image_grid(results[i][None], 1)
                 save_png(os.path.join(output_dir, f"{stem}.png"), picture)
-                written += 1
         bar.update(min(start + batch_size, len(pairs)))
-    print(f"wrote {written} images to {output_dir}; skipped {len(skipped)}")
-    for path, why in skipped:
-        print(f"  skipped {path}: {why}")
-    if not written:
-        raise InputError(image_dir, f"no image and audio pair could be super-resolved ({len(skipped)} skipped)")
-    return {"written": written, "skipped": len(skipped)}

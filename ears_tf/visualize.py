@@ -1,11 +1,11 @@
 """Image grids for samples and figures."""
 from __future__ import annotations
 
-import os
-import tempfile
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from ears_tf.workdir.atomic import atomic_path
 
 
 LABEL_FONT_SIZE = 12
@@ -37,21 +37,12 @@ def image_grid(images, columns: int) -> np.ndarray:
 
 
 def save_png(path, image: np.ndarray, scale: int = 1) -> None:
-    """Writes a PNG atomically (a temporary file renamed into place), creating parent folders."""
+    """Writes a PNG atomically, creating parent folders."""
     picture = Image.fromarray(image)
     if scale > 1:
         picture = picture.resize((image.shape[1] * scale, image.shape[0] * scale), Image.NEAREST)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, partial = tempfile.mkstemp(prefix=".partial-", suffix=".png", dir=folder)
-    os.close(handle)
-    try:
-        picture.save(partial, format="PNG")
-        os.chmod(partial, 0o644)  # mkstemp's 0600 would hide figures from other users
-        os.replace(partial, path)
-    except BaseException:
-        os.unlink(partial)
-        raise
+    with atomic_path(path) as temporary:
+        picture.save(temporary, format="PNG")
 
 
 def labelled_rows(rows: list, labels: list, size: int) -> np.ndarray:
@@ -74,3 +65,15 @@ def labelled_rows(rows: list, labels: list, size: int) -> np.ndarray:
         figure.paste(Image.fromarray(strip), (margin, i * size))
         draw.text((4, i * size + (size - LABEL_FONT_SIZE) // 2), label, fill=(0, 0, 0), font=font)
     return np.asarray(figure)
+
+
+def speakers_first(speakers: np.ndarray, count: int) -> np.ndarray:
+    """An order of the examples whose first `count` are of distinct speakers (the figure's
+    columns); the rest follow in their original order."""
+    seen, first = set(), []
+    for index, speaker in enumerate(speakers):
+        if speaker not in seen and len(first) < count:
+            seen.add(speaker)
+            first.append(index)
+    rest = [i for i in range(len(speakers)) if i not in set(first)]
+    return np.array(first + rest, dtype=np.int64)

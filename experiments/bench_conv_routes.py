@@ -64,7 +64,7 @@ def main(argv):
     peak = matmul_gflops(FLAGS.seconds)
     print(f"float32 matmul (2048^2): {peak:.0f} GFLOP/s; preset {FLAGS.preset}, batch {FLAGS.batch}", flush=True)
 
-    model = SuperResolver(cfg, variant="f3")
+    model = SuperResolver(cfg, variant="f3_finetune")
     model.build()
     def images(size):
         return tf.constant(rng.uniform(-1, 1, (FLAGS.batch, size, size, 3)).astype(np.float32))

@@ -1,6 +1,6 @@
 """Inference speed of the fused model on this machine, per runtime, against the matmul rate.
 
-  python experiments/bench_inference.py [--preset=paper] [--variant=f3] [--seconds=10] [--workdir=DIR]
+  python experiments/bench_inference.py [--preset=paper] [--variant=f3_finetune] [--seconds=10] [--workdir=DIR]
 
 For each path: latency at batch 1, throughput at batch 8, the achieved GFLOP/s (FLOPs
 of the serving graph, traced at batch 1) as a share of the float32 matmul rate, the
@@ -21,11 +21,13 @@ import time
 from absl import app, flags
 from timing import matmul_gflops, peak_rss_gb, timed
 
+from ears_tf.variants import DEFAULT, VARIANT_NAMES
+
 PATHS = ("keras_eager", "function", "function_xla", "saved_model", "tflite_float32", "tflite_float16",
          "tflite_int8", "onnx")
 
 flags.DEFINE_string("preset", "paper", "Model preset.")
-flags.DEFINE_string("variant", "f3", "Inference variant (f1, f3, lowres_only, audio_only).")
+flags.DEFINE_enum("variant", DEFAULT.name, VARIANT_NAMES, "Inference variant.")
 flags.DEFINE_string("workdir", None, "Load trained weights from this workdir (default: random weights).")
 flags.DEFINE_float("seconds", 10.0, "Timed seconds per measurement, after warm-up.")
 flags.DEFINE_list("paths", list(PATHS), "Paths to measure.")

@@ -5,9 +5,9 @@
 DIR is a records folder from `python -m ears_tf.data.synthetic`. The premise of the
 method holds when the voice and the HR face tell gender and the 16x LR face does not.
 """
-from absl import app, flags
+from absl import flags
 
-from ears_tf.errors import run_cli
+from ears_tf import cli
 
 flags.DEFINE_string("data", None, "Records folder (synthetic, with gender labels).")
 flags.mark_flag_as_required("data")
@@ -23,4 +23,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(lambda argv: run_cli(main, argv))
+    cli.run(main)

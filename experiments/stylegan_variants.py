@@ -1,13 +1,13 @@
 """The quickstart `stylegan` stage with one setting changed: the variants the README reports.
 
-  python experiments/stylegan_variants.py --workdir=/tmp/variant --metrics_from=runs/quickstart/metrics \
+  python experiments/stylegan_variants.py --workdir=/tmp/variant --features_from=runs/quickstart/feature_net \
       [--data=data/quickstart] [--steps=2500] [--eval_every=500] [--r1_gamma=10] [--lr=2e-3] [--d_lr=0] \
       [--hr_size=64] [--batch_size=16] [--fmap_base=512] [--fmap_max=64] [--train_noise=true] \
       [--blur_sigma=0] [--blur_fade_images=20000]
 
 Each run writes the stage's usual outputs (sample grids with noise const and off,
-metrics.jsonl) under --workdir. --metrics_from copies a trained feature network so
-that the Frechet distances compare with that workdir's run. Not a supported training
+metrics.jsonl) under --workdir. --features_from copies a workdir's trained feature
+network (its `feature_net` stage) so that the Frechet distances compare with that run. Not a supported training
 mode: the variants were tried and not adopted (README, stage `stylegan`).
 """
 import dataclasses
@@ -19,7 +19,7 @@ from absl import app, flags
 
 flags.DEFINE_string("workdir", None, "Output folder.", required=True)
 flags.DEFINE_string("data", "data/quickstart", "Quickstart records folder.")
-flags.DEFINE_string("metrics_from", None, "A workdir's metrics/ folder to copy (the FD's feature network).")
+flags.DEFINE_string("features_from", None, "A workdir's feature_net/ folder to copy (the FD's feature network).")
 flags.DEFINE_integer("steps", 2500, "Training steps.")
 flags.DEFINE_integer("eval_every", 500, "Steps between sample grids and FDs.")
 flags.DEFINE_float("r1_gamma", 10.0, "R1 weight.")
@@ -58,6 +58,7 @@ def main(argv):
     from ears_tf.layers import noise
     from ears_tf.train import loop
     from ears_tf.train.stylegan import StyleGANOptions, StyleGANStage
+    from ears_tf.workdir import layout
 
     base = config.get_preset("quickstart")
     cfg = dataclasses.replace(
@@ -94,9 +95,9 @@ def main(argv):
             return super().export(stage_dir)
 
     os.makedirs(FLAGS.workdir, exist_ok=True)
-    metrics_dir = os.path.join(FLAGS.workdir, "metrics")
-    if FLAGS.metrics_from and not os.path.isdir(metrics_dir):
-        shutil.copytree(FLAGS.metrics_from, metrics_dir)
+    features_dir = os.path.dirname(layout.FEATURE_NET.path(FLAGS.workdir))
+    if FLAGS.features_from and not os.path.isdir(features_dir):
+        shutil.copytree(FLAGS.features_from, features_dir)
     stage = VariantStage(cfg, FLAGS.data, FLAGS.workdir, batch_size=FLAGS.batch_size, options=StyleGANOptions(r1_gamma=FLAGS.r1_gamma))
     print(loop.run(stage, loop.LoopOptions(workdir=FLAGS.workdir, steps=FLAGS.steps, jit_compile=False,
                                            eval_every=FLAGS.eval_every)))

@@ -15,6 +15,7 @@ import numpy as np
 import tensorflow as tf
 import tf2onnx
 
+from ears_tf.workdir.atomic import atomic_path
 from export.graph import OUTPUT, input_signature, serving_function
 
 OPSET = 17
@@ -31,19 +32,17 @@ def convert_onnx(model, output_path, external_data: bool | None = None) -> str:
     when the weights would not fit one protobuf."""
     if external_data is None:
         external_data = float32_weights_bytes(model) > SINGLE_FILE_LIMIT
-    partial = f"{output_path}.partial"
     if not external_data:
-        tf2onnx.convert.from_function(
-            serving_function(model), input_signature=input_signature(model.model_config), opset=OPSET,
-            output_path=partial,
-        )
-        os.replace(partial, output_path)
+        with atomic_path(output_path) as partial:
+            tf2onnx.convert.from_function(
+                serving_function(model), input_signature=input_signature(model.model_config), opset=OPSET,
+                output_path=partial,
+            )
         return os.fspath(output_path)
     return _convert_with_external_weights(model, output_path)
 
 
 def _convert_with_external_weights(model, output_path) -> str:
-    partial = f"{output_path}.partial"
     import onnx
     from onnx import numpy_helper
 
@@ -71,6 +70,6 @@ def _convert_with_external_weights(model, output_path) -> str:
     data_name = os.path.basename(output_path) + ".data"
     # The default size threshold keeps small tensors (shapes) inline: ORT's shape inference
     # cannot read them from external data.
-    onnx.save_model(proto, partial, save_as_external_data=True, all_tensors_to_one_file=True, location=data_name)
-    os.replace(partial, output_path)  # the data file, named in the model, is written in place first
+    with atomic_path(output_path) as partial:  # the data file, named in the model, is written in place first
+        onnx.save_model(proto, partial, save_as_external_data=True, all_tensors_to_one_file=True, location=data_name)
     return os.fspath(output_path)

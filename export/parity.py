@@ -7,6 +7,12 @@ import tensorflow as tf
 from ears_tf.metrics.image import psnr
 from export.graph import OUTPUT
 
+# The gates an artefact passes against the Keras model on the same inputs. float32: max abs
+# difference within this share of the output's range (1 for images in [-1, 1]).
+FLOAT32_TOLERANCE = 1e-3
+# float16 and int8: mean PSNR against Keras, in dB. Any NaN or Inf fails every format.
+MIN_PSNR_DB = {"float16": 40.0, "int8": 20.0}
+
 
 def run_saved_model(path, lr_image, waveform) -> np.ndarray:
     signature = tf.saved_model.load(path).signatures["serving_default"]
@@ -42,4 +48,25 @@ def probe_inputs(model_config, batch: int = 3, seed: int = 0) -> dict:
 
 
 def compare(reference: np.ndarray, output: np.ndarray) -> dict:
-    return {"max_abs": float(np.abs(reference - output).max()), "psnr": float(np.mean(psnr(output, reference)))}
+    finite = bool(np.isfinite(output).all())
+    if not finite:
+        return {"finite": False, "max_abs": float("inf"), "psnr": float("-inf")}
+    return {"finite": True, "max_abs": float(np.abs(reference - output).max()),
+            "psnr": float(np.mean(psnr(output, reference)))}
+
+
+def gate(result: dict, quantization: str, reference: np.ndarray, float32_tolerance: float = FLOAT32_TOLERANCE,
+         min_psnr_db: dict = MIN_PSNR_DB) -> str | None:
+    """Why `result` fails its gate, or None: any NaN/Inf fails; float32 by max abs difference
+    (scaled by the output's largest magnitude where it exceeds 1: an untrained generator's
+    images leave [-1, 1]); float16 and int8 by PSNR."""
+    if not result["finite"]:
+        return "NaN or Inf in the output"
+    if quantization == "float32":
+        tolerance = float32_tolerance * max(1.0, float(np.abs(reference).max()))
+        if not result["max_abs"] <= tolerance:
+            return f"max abs diff {result['max_abs']:.2e} over {tolerance:.2e}"
+        return None
+    if not result["psnr"] >= min_psnr_db[quantization]:
+        return f"PSNR {result['psnr']:.1f} dB under {min_psnr_db[quantization]:.0f} dB"
+    return None

@@ -3,13 +3,12 @@ and warm-up requests in assets.extra/ (batch 1 and batch 8, real-looking inputs)
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 
 import keras
 import numpy as np
 
 from ears_tf.errors import InputError
+from ears_tf.workdir.atomic import atomic_path
 from export.graph import serving_function
 from export.warmup import write_warmup
 
@@ -21,19 +20,14 @@ def export_saved_model(model, output_dir, name: str = "ears_tf", version: int = 
     target = os.path.join(os.fspath(output_dir), name, str(version))
     if os.path.exists(target):
         raise InputError(target, "exists; choose another --version or remove it")
-    parent = os.path.dirname(target)
-    os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".partial-", dir=parent)
-    try:
+    with atomic_path(target, folder=True) as staging:
+        os.rmdir(staging)  # ExportArchive writes a new folder
         archive = keras.export.ExportArchive()
         # No archive.track(model): the endpoint tracks the variables it reads, and tracking
         # the model as well saved every weight twice (Keras' wrapper and its tf.Variable).
         archive.add_endpoint("serving_default", serving_function(model))
-        archive.write_out(os.path.join(staging, "model"), verbose=False)
-        write_warmup(os.path.join(staging, "model"), name, warmup_requests(model.model_config))
-        os.replace(os.path.join(staging, "model"), target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        archive.write_out(staging, verbose=False)
+        write_warmup(staging, name, warmup_requests(model.model_config))
     return target
 
 

@@ -6,6 +6,7 @@ import os
 import tensorflow as tf
 
 from ears_tf.layers.patch_conv import direct_convs
+from ears_tf.workdir.atomic import write_bytes
 from export.saved_model import export_saved_model
 
 QUANTIZATIONS = ("float32", "float16", "int8")
@@ -43,8 +44,5 @@ def convert_tflite(saved_model_dir, output_path, quantization: str = "float32") 
     elif quantization == "int8":
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
     flatbuffer = converter.convert()
-    partial = f"{output_path}.partial"
-    with open(partial, "wb") as f:
-        f.write(flatbuffer)
-    os.replace(partial, output_path)
+    write_bytes(output_path, flatbuffer)
     return os.fspath(output_path)

@@ -74,7 +74,7 @@ def test_strip_has_hr_only_when_given(trained_smoke, inputs, tmp_path, image, pa
     _, workdir, _ = trained_smoke
     out = tmp_path / "strip.png"
     result = infer(f"--workdir={workdir}", f"--image={inputs[image]}", f"--audio={inputs['silence']}",
-                   f"--output={out}", "--strip", "--variant=f1")
+                   f"--output={out}", "--strip", "--variant=f1_finetune")
     assert result.returncode == 0, result.stderr[-2000:]
     assert size_of(out) == (panels * CFG.hr_size, CFG.hr_size)
 
@@ -83,7 +83,7 @@ def test_silence_gives_a_finite_image(trained_smoke, inputs):
     from ears_tf import inference
 
     _, workdir, _ = trained_smoke
-    model = inference.load_super_resolver(workdir, "f3")
+    model = inference.load_super_resolver(workdir, "f3_finetune")
     face = inference.load_face(inputs["lr"], CFG)
     result = inference.super_resolve(model, face.lr[None], inference.load_waveform(inputs["silence"], CFG)[None])
     assert np.all(np.isfinite(result))
@@ -128,8 +128,8 @@ def test_folder_mode_pairs_by_stem_and_reports_skips(trained_smoke, inputs, tmp_
 def test_mix_writes_a_grid_of_images_by_voices(trained_smoke, inputs, tmp_path):
     _, workdir, _ = trained_smoke
     out = tmp_path / "mix.png"
-    voices = ",".join(str(p) for p in (inputs["voice"], inputs["silence"], inputs["voice"]))
-    result = infer(f"--workdir={workdir}", f"--image={inputs['hr']},{inputs['lr']}", f"--audio={voices}", "--mix",
+    voices = [f"--audio={p}" for p in (inputs["voice"], inputs["silence"], inputs["voice"])]
+    result = infer(f"--workdir={workdir}", f"--image={inputs['hr']}", f"--image={inputs['lr']}", *voices, "--mix",
                    f"--output={out}")
     assert result.returncode == 0, result.stderr[-2000:]
     assert size_of(out) == (4 * CFG.hr_size, 2 * CFG.hr_size)

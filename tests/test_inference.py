@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ears_tf import config, inference
+from ears_tf import config, inference, variants
 from ears_tf.data import image as image_lib
 from ears_tf.errors import InputError
-from ears_tf.train import artifacts
+from ears_tf.workdir import layout
 
 CFG = config.get_preset("smoke").model
 
@@ -19,12 +19,12 @@ def write_image(path, size, seed=0):
 
 def test_fused_model_is_the_trained_parts(trained_smoke):
     _, workdir, _ = trained_smoke
-    model = inference.load_super_resolver(workdir, "f3")
-    fusion_file, audio_file = artifacts.fusion_artefacts(3, True)
-    e_l = artifacts.load(workdir, artifacts.ENCODER_LR)
-    e_a = artifacts.load(workdir, audio_file)
-    fusion = artifacts.load(workdir, fusion_file)
-    g = artifacts.load(workdir, artifacts.GENERATOR)
+    model = inference.load_super_resolver(workdir, "f3_finetune")
+    fusion_file, audio_file = layout.fusion_artefacts(variants.F3_FINETUNE)
+    e_l = layout.load(workdir, layout.ENCODER_LR)
+    e_a = layout.load(workdir, audio_file)
+    fusion = layout.load(workdir, fusion_file)
+    g = layout.load(workdir, layout.GENERATOR)
     rng = np.random.default_rng(0)
     lr = rng.uniform(-1, 1, (3, CFG.lr_size, CFG.lr_size, 3)).astype(np.float32)
     waveform = rng.normal(0, 0.1, (3, CFG.audio.num_samples)).astype(np.float32)
@@ -35,7 +35,7 @@ def test_fused_model_is_the_trained_parts(trained_smoke):
 def test_audio_only_uses_the_pretrained_audio_encoder(trained_smoke):
     _, workdir, _ = trained_smoke
     model = inference.load_super_resolver(workdir, "audio_only")
-    pretrained = artifacts.load(workdir, artifacts.ENCODER_AUDIO)
+    pretrained = layout.load(workdir, layout.ENCODER_AUDIO)
     for a, b in zip(model.encoder_audio.get_weights(), pretrained.get_weights()):
         np.testing.assert_array_equal(a, b)
 

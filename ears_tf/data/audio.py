@@ -1,6 +1,7 @@
 """Audio front end: decode any wav/flac/ogg/mp3 file, down-mix, resample, fit to 4 s.
 
-Files are decoded by tensorflow-io; resampling to 16 kHz and fitting to exactly
+WAV files (PCM 8/16/24/32-bit, float 32/64-bit) are read by scipy; other formats are
+decoded by tensorflow-io; resampling to 16 kHz and fitting to exactly
 `num_samples` run as TF ops, so the same code serves file loading (inference),
 record decoding (training, evaluation) and tests.
 """
@@ -8,10 +9,11 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import tensorflow as tf
 
 from ears_tf.config import AudioConfig
-from ears_tf.errors import InputError
+from ears_tf.errors import InputError, reason
 
 FIT_MODES = ("random", "centre")
 _INT16_SCALE = 32768.0
@@ -65,6 +67,31 @@ def resample(waveform, rate_in: int, rate_out: int):
     return tfio.audio.resample(waveform[:, tf.newaxis], rate_in=rate_in, rate_out=rate_out)[:, 0]
 
 
+def _read_wav(path):
+    """(rate, samples) of a PCM (8, 16, 24 or 32 bit) or float (32, 64 bit) WAV; None for any
+    other WAV (compressed codecs), which tensorflow-io then tries. tensorflow-io misreads
+    32-bit integer WAV as float and rejects 64-bit float."""
+    import scipy.io.wavfile
+
+    try:
+        rate, samples = scipy.io.wavfile.read(path, mmap=False)
+    except (ValueError, EOFError, OSError):
+        return None
+    if samples.dtype == np.float64:
+        samples = samples.astype(np.float32)
+    return int(rate), tf.convert_to_tensor(samples)
+
+
+def _read_with_tensorflow_io(path):
+    import tensorflow_io as tfio  # its ops load only when needed
+
+    try:
+        io_tensor = tfio.audio.AudioIOTensor(path)
+        return int(io_tensor.rate.numpy()), io_tensor.to_tensor()
+    except (tf.errors.OpError, ValueError, RuntimeError) as error:
+        raise InputError(path, f"cannot decode audio ({reason(error)})") from None
+
+
 def load_audio(path, audio: AudioConfig = AudioConfig(), mode: str = "centre", seed=None):
     """Reads an audio file into float32 [audio.num_samples] at audio.sample_rate.
 
@@ -76,15 +103,10 @@ def load_audio(path, audio: AudioConfig = AudioConfig(), mode: str = "centre", s
         raise InputError(path, "no such audio file")
     if os.path.getsize(path) == 0:
         raise InputError(path, "audio file is empty")
-    import tensorflow_io as tfio
-
-    try:
-        io_tensor = tfio.audio.AudioIOTensor(path)
-        rate = int(io_tensor.rate.numpy())
-        samples = io_tensor.to_tensor()
-    except (tf.errors.OpError, ValueError, RuntimeError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise InputError(path, f"cannot decode audio ({reason})") from None
+    decoded = _read_wav(path) if path.lower().endswith((".wav", ".wave")) else None
+    if decoded is None:
+        decoded = _read_with_tensorflow_io(path)
+    rate, samples = decoded
     if samples.shape[0] == 0 or rate <= 0:
         raise InputError(path, "audio file holds no samples")
     waveform = resample(to_mono_float(samples), rate, audio.sample_rate)

@@ -1,4 +1,4 @@
-"""Image front end: the 16x downsampling of DESIGN.md section 3, in graph.
+"""Image front end: the 16x downsampling of docs/design.md section 3, in graph.
 
 `downsample_16x` is the one function that makes LR inputs for training,
 evaluation, inference and export. Mode `authors` reproduces, bit for bit, what
@@ -106,3 +106,7 @@ def downsample_16x(images, mode: str = "authors", hr_size: int | None = None):
         out = tf.clip_by_value(bicubic_resize(to_unit_range(batch), lr_size, lr_size), -1.0, 1.0)
     return out[0] if squeeze else out
 
+
+def bicubic_upsample(lr_images, size: int):
+    """[B, r, r, 3] -> [B, size, size, 3] bicubic, clipped to [-1, 1] (Table 2's bicubic row)."""
+    return tf.clip_by_value(tf.image.resize(lr_images, (size, size), method="bicubic"), -1.0, 1.0)

@@ -7,7 +7,8 @@ Each batch is a dict:
   speaker   int64 [B];  gender int64 [B];  video string [B]
 
 A record that cannot be read or decoded is skipped, and at the end of every epoch
-the pipeline logs how many were skipped (expected from the manifest minus read).
+the pipeline logs how many were skipped (expected from the manifest minus read). A
+training split with no readable record at all is an InputError before any batch.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ears_tf.config import AudioConfig
 from ears_tf.data import audio as audio_lib
 from ears_tf.data import image as image_lib
 from ears_tf.data import records
+from ears_tf.errors import InputError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,7 +40,7 @@ class PipelineOptions:
 
 def _report_epoch(split: str, expected, read, epoch):
     skipped = int(expected) - int(read)
-    if skipped > 0:
+    if skipped > 0 and int(read) > 0:  # nothing read at all is an error of its own, raised by the caller
         logging.warning(
             "%s: epoch %d skipped %d corrupt or unreadable records (%d read of %d)",
             split, int(epoch), skipped, int(read), int(expected),
@@ -126,6 +128,10 @@ def make_dataset(data_dir, split, options: PipelineOptions, audio: AudioConfig =
         ).ignore_errors()
         return _count_and_report(examples, split, expected, epoch)
 
+    if options.training and next(iter(one_epoch(tf.constant(0, tf.int64)).take(1)), None) is None:
+        # An endless pass over a split with nothing readable would wait forever for a batch.
+        raise InputError(data_dir, f"none of the {expected} records of split {split} could be read "
+                                   "(corrupt or truncated shards); regenerate or re-prepare the data")
     epochs = options.epochs if options.epochs is not None else (-1 if options.training else 1)
     dataset = tf.data.Dataset.range(epochs if epochs > 0 else tf.int64.max).flat_map(one_epoch)
     if options.training:

@@ -1,4 +1,4 @@
-"""The TFRecord schema of DESIGN.md section 4, its writer, its parser and `manifest.json`.
+"""The TFRecord schema of docs/design.md section 4, its writer, its parser and `manifest.json`.
 
 One example per (frame, utterance) pair:
   image    bytes   PNG, HR RGB

@@ -21,3 +21,13 @@ def bootstrap_interval(values, samples: int = SAMPLES, level: float = LEVEL, see
     tail = 100.0 * (1.0 - level) / 2.0
     low, high = np.percentile(means, [tail, 100.0 - tail])
     return (float(low), float(high))
+
+
+def paired_difference_interval(a, b, samples: int = SAMPLES, level: float = LEVEL,
+                               seed: int = 0) -> tuple[float, float]:
+    """Percentile interval of mean(a) - mean(b) for per-example scores of two methods on the
+    same examples, resampling the examples jointly (so what the pair shares cancels)."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"paired scores need the same examples, got {a.shape} and {b.shape}")
+    return bootstrap_interval(a - b, samples, level, seed)

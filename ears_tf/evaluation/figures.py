@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ears_tf import variants
 from ears_tf.visualize import figure_size, labelled_rows, nearest_upsample
 
 GENDER_NAMES = {0: "female", 1: "male"}
@@ -10,15 +11,14 @@ GENDER_NAMES = {0: "female", 1: "male"}
 
 def ablation(examples: dict, count: int, hr_size: int) -> np.ndarray:
     """Fig. 3: per test example (columns), the LR input, the ablations (a) to (f) and the HR face."""
-    rows = ["lr", "e_h", "e_l", "e_a", "f_ft", "f3_ft", "f_fixed", "hr"]
-    labels = ["LR input", "(a) E_h only", "(b) E_l only", "(c) E_a only", "(d) F + fine-tuned E_a",
-              "(e) F3 + fine-tuned E_a", "(f) F + fixed E_a", "HR"]
+    rows = ["lr", "e_h", *variants.VARIANT_NAMES, "hr"]
+    labels = ["LR input", "(a) E_h only", *(v.label for v in variants.VARIANTS), "HR"]
     return labelled_rows([examples[row][:count] for row in rows], labels, figure_size(hr_size))
 
 
 def comparison(examples: dict, count: int, hr_size: int) -> np.ndarray:
     """Fig. 4: the LR input, bicubic 16x, the CNN baseline 16x, ours F and F3, and the HR face."""
-    rows = ["lr", "bicubic", "cnn", "f_ft", "f3_ft", "hr"]
+    rows = ["lr", "bicubic", "cnn", variants.F1_FINETUNE.name, variants.F3_FINETUNE.name, "hr"]
     labels = ["LR input", "bicubic 16x", "CNN 16x", "ours F", "ours F3", "HR"]
     return labelled_rows([examples[row][:count] for row in rows], labels, figure_size(hr_size))
 

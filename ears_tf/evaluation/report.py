@@ -1,36 +1,76 @@
 """report.json, report.md and figures/: the checks the paper's claims imply, the markdown, atomic writing."""
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import tempfile
 
+import numpy as np
+
+from ears_tf import variants
+from ears_tf.evaluation.bootstrap import bootstrap_interval, paired_difference_interval
 from ears_tf.evaluation import paper
 from ears_tf.visualize import save_png
+from ears_tf.workdir.atomic import staged_folder, write_json, write_text
 
-TABLE1_LABELS = {
-    "hr": "HR test images", "e_h": "(a) E_h only", "e_l": "(b) E_l only", "e_a": "(c) E_a only",
-    "f_ft": "(d) F + fine-tuned E_a", "f3_ft": "(e) F3 + fine-tuned E_a", "f_fixed": "(f) F + fixed E_a",
-}
-TABLE2_LABELS = {"bicubic": "Bicubic 16x", "cnn": "CNN baseline 16x", "f": "Ours F 16x", "f3": "Ours F3 16x"}
+TABLE1_LABELS = {"hr": "HR test images", "e_h": "(a) E_h only", **{v.name: v.label for v in variants.VARIANTS}}
+TABLE2_LABELS = {"bicubic": "Bicubic 16x", "cnn": "CNN baseline 16x", variants.F1_FINETUNE.name: "Ours F 16x",
+                 variants.F3_FINETUNE.name: "Ours F3 16x"}
 # What the paper's section 4.3 reports, as checks on our numbers (issue 5's list).
 CLASSIFIER_IDENTITY_MIN = 0.9
 CLASSIFIER_GENDER_MIN = 0.98
 
 
-def claims(result: dict) -> dict:
-    """{claim: true/false} for the relations the paper reports between the rows."""
-    t1 = result["table1"]
+HOLDS, FAILS, UNRESOLVED = "holds", "does not hold", "not resolved at this sample size"
+
+
+def _verdict_above(low: float, high: float, threshold: float, strict: bool) -> str:
+    if low > threshold or (not strict and low >= threshold):
+        return HOLDS
+    if high < threshold or (strict and high <= threshold):
+        return FAILS
+    return UNRESOLVED
+
+
+def _threshold_claim(values, threshold: float, samples: int, seed: int) -> dict:
+    """A share that must reach `threshold`: judged by its 95% interval."""
+    low, high = bootstrap_interval(values, samples, seed=seed)
+    return {"verdict": _verdict_above(low, high, threshold, strict=False), "estimate": float(np.mean(values)),
+            "interval": [low, high]}
+
+
+def _above_claim(row, others: tuple, scores: dict, samples: int, seed: int) -> dict:
+    """`row` above each of `others` on the same test examples: judged by the paired 95% interval
+    of each difference; it holds when every difference lies above zero."""
+    differences, verdicts = {}, []
+    for other in others:
+        low, high = paired_difference_interval(scores[row], scores[other], samples, seed=seed)
+        differences[other] = {"estimate": float(np.mean(scores[row]) - np.mean(scores[other])), "interval": [low, high]}
+        verdicts.append(_verdict_above(low, high, 0.0, strict=True))
+    verdict = FAILS if FAILS in verdicts else (HOLDS if all(v == HOLDS for v in verdicts) else UNRESOLVED)
+    return {"verdict": verdict, "differences": differences}
+
+
+def claims(identity_correct: dict, gender_correct: dict, follows_audio, samples: int, seed: int) -> dict:
+    """{claim: {"verdict", intervals}} for the relations the paper reports between the rows.
+
+    Per-example 0/1 scores of each row on the same test examples. A comparison holds only when
+    the paired bootstrap interval of the difference lies above zero and fails when it lies at or
+    below zero; a threshold claim holds when its interval's lower bound reaches the threshold and
+    fails when its upper bound is under it; otherwise it is not resolved at this sample size.
+    """
+    lowres, audio = variants.LOWRES_ONLY.name, variants.AUDIO_ONLY.name
+    f1, f3, fixed = variants.F1_FINETUNE.name, variants.F3_FINETUNE.name, variants.F1_FIXED.name
     return {
-        f"C_i on HR test images >= {CLASSIFIER_IDENTITY_MIN}": t1["hr"]["C_i"] >= CLASSIFIER_IDENTITY_MIN,
-        f"C_g on HR test images >= {CLASSIFIER_GENDER_MIN}": t1["hr"]["C_g"] >= CLASSIFIER_GENDER_MIN,
-        "C_g: (c) E_a only above (b) E_l only": t1["e_a"]["C_g"] > t1["e_l"]["C_g"],
-        "C_i: (d) above (b) and (c)": t1["f_ft"]["C_i"] > max(t1["e_l"]["C_i"], t1["e_a"]["C_i"]),
-        "C_i: (e) above (b) and (c)": t1["f3_ft"]["C_i"] > max(t1["e_l"]["C_i"], t1["e_a"]["C_i"]),
-        "C_i: (d) above (f)": t1["f_ft"]["C_i"] > t1["f_fixed"]["C_i"],
-        "C_g: (d) above (f)": t1["f_ft"]["C_g"] > t1["f_fixed"]["C_g"],
-        "audio swap: predicted gender follows the audio in over 50%": result["audio_swap"]["follows_audio"] > 0.5,
+        f"C_i on HR test images >= {CLASSIFIER_IDENTITY_MIN}":
+            _threshold_claim(identity_correct["hr"], CLASSIFIER_IDENTITY_MIN, samples, seed),
+        f"C_g on HR test images >= {CLASSIFIER_GENDER_MIN}":
+            _threshold_claim(gender_correct["hr"], CLASSIFIER_GENDER_MIN, samples, seed),
+        "C_g: (c) E_a only above (b) E_l only": _above_claim(audio, (lowres,), gender_correct, samples, seed),
+        "C_i: (d) above (b) and (c)": _above_claim(f1, (lowres, audio), identity_correct, samples, seed),
+        "C_i: (e) above (b) and (c)": _above_claim(f3, (lowres, audio), identity_correct, samples, seed),
+        "C_i: (d) above (f)": _above_claim(f1, (fixed,), identity_correct, samples, seed),
+        "C_g: (d) above (f)": _above_claim(f1, (fixed,), gender_correct, samples, seed),
+        "audio swap: predicted gender follows the audio in over 50%":
+            _threshold_claim(follows_audio, 0.5, samples, seed),
     }
 
 
@@ -95,7 +135,17 @@ def markdown(result: dict) -> str:
         "## The paper's claims on these numbers",
         "",
     ]
-    lines += [f"- {'holds' if holds else '**does not hold**'}: {claim}" for claim, holds in result["claims"].items()]
+    lines += ["Each comparison is judged by the paired bootstrap 95% interval of the difference on the same "
+              "test examples, each threshold by the interval of the share:", ""]
+    for claim, judged in result["claims"].items():
+        verdict = judged["verdict"] if judged["verdict"] == HOLDS else f"**{judged['verdict']}**"
+        if "interval" in judged:
+            detail = f"{_percent(judged['estimate'])} {_interval(judged['interval'])}"
+        else:
+            detail = "; ".join(f"minus {TABLE1_LABELS[other]}: {100 * d['estimate']:+.2f} points "
+                               f"[{100 * d['interval'][0]:+.1f}, {100 * d['interval'][1]:+.1f}]"
+                               for other, d in judged["differences"].items())
+        lines.append(f"- {verdict}: {claim} ({detail})")
     lines += [
         "",
         "## Figures",
@@ -109,26 +159,13 @@ def markdown(result: dict) -> str:
 
 
 def write(output, result: dict, pictures: dict) -> None:
-    """Writes report.json, report.md and figures/NAME into `output`, all or nothing: everything is
-    written to a temporary folder beside it first, then moved into place."""
-    output = os.path.abspath(os.fspath(output))
-    parent = os.path.dirname(output)
-    os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".partial-evaluation-", dir=parent)
-    try:
-        with open(os.path.join(staging, "report.json"), "w", encoding="utf-8") as f:
-            json.dump(result, f, indent=2)
-        with open(os.path.join(staging, "report.md"), "w", encoding="utf-8") as f:
-            f.write(markdown(result))
+    """Writes report.json, report.md and figures/NAME into `output`, all or nothing (report.json
+    last: its presence means the report is complete)."""
+    with staged_folder(output, last=("report.json",)) as staging:
+        write_json(os.path.join(staging, "report.json"), result)
+        write_text(os.path.join(staging, "report.md"), markdown(result))
         for name, picture in pictures.items():
             save_png(os.path.join(staging, "figures", name), picture)
-        os.makedirs(os.path.join(output, "figures"), exist_ok=True)
-        for name in pictures:
-            os.replace(os.path.join(staging, "figures", name), os.path.join(output, "figures", name))
-        for name in ("report.md", "report.json"):  # report.json last: its presence means complete
-            os.replace(os.path.join(staging, name), os.path.join(output, name))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def summary(result: dict, output) -> str:
@@ -139,8 +176,9 @@ def summary(result: dict, output) -> str:
     lines += [f"  {TABLE2_LABELS[row]:24s} PSNR {t2[row]['psnr']:.2f}  SSIM {t2[row]['ssim']:.3f}" for row in t2]
     swap = result["audio_swap"]
     lines.append(f"  audio swap: the gender follows the audio in {swap['follows_audio']:.3f} of {swap['n']}")
-    failed = [claim for claim, holds in result["claims"].items() if not holds]
-    lines.append(f"  paper's claims: {len(result['claims']) - len(failed)} of {len(result['claims'])} hold"
-                 + (f"; not: {'; '.join(failed)}" if failed else ""))
+    verdicts = {claim: judged["verdict"] for claim, judged in result["claims"].items()}
+    held = sum(v == HOLDS for v in verdicts.values())
+    lines.append(f"  paper's claims: {held} of {len(verdicts)} hold"
+                 + "".join(f"; {v}: {c}" for c, v in verdicts.items() if v != HOLDS))
     lines.append(f"  wrote {os.path.join(os.fspath(output), 'report.json')}, report.md and figures/")
     return "\n".join(lines)

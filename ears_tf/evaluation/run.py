@@ -16,23 +16,22 @@ import os
 import numpy as np
 import tensorflow as tf
 
+from ears_tf import variants
 from ears_tf.data import pipeline, records
 from ears_tf.errors import InputError
 from ears_tf.evaluation import figures, report
 from ears_tf.evaluation.bootstrap import bootstrap_interval
 from ears_tf.metrics.image import psnr, ssim
-from ears_tf.train import artifacts
-from ears_tf.train.model_stage import speakers_first
-from ears_tf.train.progress import Progress
-from ears_tf.train.sr_baseline import bicubic_upsample
+from ears_tf.workdir import layout
+from ears_tf.visualize import speakers_first
+from ears_tf.progress import Progress
+from ears_tf.data.image import bicubic_upsample
 
-# Table 1's rows: the HR faces, then the ablations (a) to (f).
-TABLE1_ROWS = ("hr", "e_h", "e_l", "e_a", "f_ft", "f3_ft", "f_fixed")
-# Table 2's rows and the output each reads ("f" and "f3" are Table 1's d and e).
-TABLE2_ROWS = {"bicubic": "bicubic", "cnn": "cnn", "f": "f_ft", "f3": "f3_ft"}
-# The Table 1 rows made by each fusion variant of the `fusion` stage.
-FUSION_ROWS = {"f_ft": "f1_finetune", "f3_ft": "f3_finetune", "f_fixed": "f1_fixed"}
-SWAP_ROW = "f_ft"  # the paper's model F with the fine-tuned E_a
+# Table 1's rows: the HR faces, E_h only, then the variants (b) to (f), each by its variant's name.
+TABLE1_ROWS = ("hr", "e_h") + variants.VARIANT_NAMES
+# Table 2's rows: the baselines, then ours F and F3 (Table 1's d and e).
+TABLE2_ROWS = ("bicubic", "cnn", variants.F1_FINETUNE.name, variants.F3_FINETUNE.name)
+SWAP_ROW = variants.F1_FINETUNE.name  # the paper's model F with the fine-tuned E_a
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,23 +50,23 @@ class Models:
     """Every trained model the evaluation reads from the workdir (a missing one names its stage)."""
 
     def __init__(self, workdir):
-        everything = [artifacts.GENERATOR, artifacts.ENCODER_HR, artifacts.ENCODER_LR, artifacts.ENCODER_AUDIO,
-                      artifacts.IDENTITY_CLASSIFIER, artifacts.GENDER_CLASSIFIER, artifacts.SR_BASELINE]
-        for variant in FUSION_ROWS.values():
-            everything.extend(artifacts.fusion_artefacts(*artifacts.FUSION_VARIANTS[variant]))
-        artifacts.require(workdir, *everything)  # before loading anything
-        self.generator = artifacts.load(workdir, artifacts.GENERATOR)
+        everything = [layout.GENERATOR, layout.ENCODER_HR, layout.ENCODER_LR, layout.ENCODER_AUDIO,
+                      layout.IDENTITY_CLASSIFIER, layout.GENDER_CLASSIFIER, layout.SR_BASELINE]
+        for variant in variants.FUSED:
+            everything.extend(layout.fusion_artefacts(variant))
+        layout.require(workdir, *everything)  # before loading anything
+        self.generator = layout.load(workdir, layout.GENERATOR)
         self.model_config = self.generator.model_config
-        self.encoder_hr = artifacts.load(workdir, artifacts.ENCODER_HR)
-        self.encoder_lr = artifacts.load(workdir, artifacts.ENCODER_LR)
-        self.encoder_audio = artifacts.load(workdir, artifacts.ENCODER_AUDIO)
-        self.fusions = {}  # Table 1 row -> (F, its E_a)
-        for row, variant in FUSION_ROWS.items():
-            fusion_file, audio_file = artifacts.fusion_artefacts(*artifacts.FUSION_VARIANTS[variant])
-            self.fusions[row] = (artifacts.load(workdir, fusion_file), artifacts.load(workdir, audio_file))
-        self.identity = artifacts.load(workdir, artifacts.IDENTITY_CLASSIFIER)
-        self.gender = artifacts.load(workdir, artifacts.GENDER_CLASSIFIER)
-        self.sr_baseline = artifacts.load(workdir, artifacts.SR_BASELINE)
+        self.encoder_hr = layout.load(workdir, layout.ENCODER_HR)
+        self.encoder_lr = layout.load(workdir, layout.ENCODER_LR)
+        self.encoder_audio = layout.load(workdir, layout.ENCODER_AUDIO)
+        self.fusions = {}  # variant name (its Table 1 row) -> (F, its E_a)
+        for variant in variants.FUSED:
+            fusion_file, audio_file = layout.fusion_artefacts(variant)
+            self.fusions[variant.name] = (layout.load(workdir, fusion_file), layout.load(workdir, audio_file))
+        self.identity = layout.load(workdir, layout.IDENTITY_CLASSIFIER)
+        self.gender = layout.load(workdir, layout.GENDER_CLASSIFIER)
+        self.sr_baseline = layout.load(workdir, layout.SR_BASELINE)
 
     def generate(self, z):
         return self.generator(z, noise_mode="off")  # [B, HR, HR, 3]
@@ -78,8 +77,8 @@ class Models:
         images = {
             "hr": hr,
             "e_h": self.generate(self.encoder_hr(hr)),
-            "e_l": self.generate(z_l),
-            "e_a": self.generate(self.encoder_audio(waveform)),
+            "lowres_only": self.generate(z_l),
+            "audio_only": self.generate(self.encoder_audio(waveform)),
             "bicubic": bicubic_upsample(lr, self.model_config.hr_size),
             "cnn": tf.clip_by_value(self.sr_baseline(lr), -1.0, 1.0),
         }
@@ -136,7 +135,7 @@ def evaluate(workdir, data_dir, output, options: EvaluationOptions = EvaluationO
     models = Models(workdir)
     cfg = models.model_config
     if manifest.num_speakers != models.identity.num_classes:
-        raise InputError(artifacts.IDENTITY_CLASSIFIER.path(workdir),
+        raise InputError(layout.IDENTITY_CLASSIFIER.path(workdir),
                          f"has {models.identity.num_classes} speaker classes but {data_dir} has "
                          f"{manifest.num_speakers} speakers; train the classifiers on this data")
     total = min(manifest.splits["test"].count, options.max_examples or manifest.splits["test"].count)
@@ -144,7 +143,7 @@ def evaluate(workdir, data_dir, output, options: EvaluationOptions = EvaluationO
 
     genders, codes = [], []
     identity_correct, gender_correct = {}, {}
-    quality = {name: {"psnr": [], "ssim": []} for name in TABLE2_ROWS.values()}
+    quality = {name: {"psnr": [], "ssim": []} for name in TABLE2_ROWS}
     kept = None  # the first batch's images, for the figures
     progress = Progress("evaluate", total, 0, 1) if options.progress else None
     seen = 0
@@ -197,12 +196,12 @@ def evaluate(workdir, data_dir, output, options: EvaluationOptions = EvaluationO
         table1[row] = {**accuracy_entry(identity_correct[row], "C_i", options),
                        **accuracy_entry(gender_correct[row], "C_g", options)}
     table2 = {}
-    for row, source in TABLE2_ROWS.items():
+    for row in TABLE2_ROWS:
         table2[row] = {
-            "psnr": float(np.mean(np.concatenate(quality[source]["psnr"]))),
-            "ssim": float(np.mean(np.concatenate(quality[source]["ssim"]))),
-            **accuracy_entry(identity_correct[source], "C_i", options),
-            **accuracy_entry(gender_correct[source], "C_g", options),
+            "psnr": float(np.mean(np.concatenate(quality[row]["psnr"]))),
+            "ssim": float(np.mean(np.concatenate(quality[row]["ssim"]))),
+            **accuracy_entry(identity_correct[row], "C_i", options),
+            **accuracy_entry(gender_correct[row], "C_g", options),
         }
     result = {
         "table1": table1,
@@ -216,7 +215,7 @@ def evaluate(workdir, data_dir, output, options: EvaluationOptions = EvaluationO
         "workdir": os.path.abspath(workdir),
         "date": datetime.date.today().isoformat(),
     }
-    result["claims"] = report.claims(result)
+    result["claims"] = report.claims(identity_correct, gender_correct, follows, options.bootstrap_samples, options.seed)
 
     order = speakers_first(kept["speaker"], options.figure_examples)
     examples = {k: v[order] for k, v in kept.items()}

@@ -1,13 +1,13 @@
 """Frechet distance between real and generated faces, on the features of a small CNN.
 
 There are no ImageNet/Inception weights offline, so the feature network is a small
-speaker classifier trained on the same data's d1 + d2 HR faces (so its features
-separate the identities, hair, skin and pose that the data varies). FD is computed on
-its 128-d global-average-pooled features, against the test split's faces.
+speaker classifier trained on the same data's d1 + d2 HR faces by the `feature_net`
+stage (so its features separate the identities, hair, skin and pose that the data
+varies). FD is computed on its 128-d global-average-pooled features, against the test
+split's faces.
 """
 from __future__ import annotations
 
-import os
 
 import numpy as np
 import scipy.linalg
@@ -15,10 +15,9 @@ import tensorflow as tf
 
 import keras
 
-from ears_tf.data import pipeline, records
+from ears_tf.data import pipeline
 
 FEATURE_DIM = 128
-FEATURE_NET = "feature_net.keras"
 
 
 def build_feature_net(image_size: int, num_classes: int) -> keras.Model:
@@ -29,20 +28,6 @@ def build_feature_net(image_size: int, num_classes: int) -> keras.Model:
     features = keras.layers.GlobalAveragePooling2D(name="features")(x)  # [B, 128]
     logits = keras.layers.Dense(num_classes, name="logits")(features)
     return keras.Model(images, logits, name="feature_net")
-
-
-def train_feature_net(data_dir, image_size: int, steps: int, batch_size: int = 64, seed: int = 0) -> keras.Model:
-    manifest = records.Manifest.load(data_dir)
-    options = pipeline.PipelineOptions(batch_size=batch_size, training=True, seed=seed, with_audio=False, hr_size=image_size)
-    data = pipeline.make_dataset(data_dir, ["d1", "d2"], options).map(lambda b: (b["hr"], b["speaker"]))
-    model = build_feature_net(image_size, manifest.num_speakers)
-    model.compile(
-        optimizer=keras.optimizers.Adam(1e-3),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-    )
-    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
-    return model
 
 
 def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
@@ -61,17 +46,10 @@ def statistics(features: np.ndarray):
 
 
 class FrechetEvaluator:
-    """FD of generated images against the test split, on `FeatureNet` features."""
+    """FD of generated images against the test split, on a trained feature network's features."""
 
-    def __init__(self, data_dir, workdir, image_size: int, num_real: int = 1024, train_steps: int = 300, seed: int = 0):
-        path = os.path.join(workdir, "metrics", FEATURE_NET)
-        if os.path.isfile(path):
-            model = keras.saving.load_model(path)
-        else:
-            model = train_feature_net(data_dir, image_size, train_steps, seed=seed)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            model.save(path)
-        self.features = keras.Model(model.input, model.get_layer("features").output)
+    def __init__(self, data_dir, feature_net: keras.Model, image_size: int, num_real: int = 1024):
+        self.features = keras.Model(feature_net.input, feature_net.get_layer("features").output)
         options = pipeline.PipelineOptions(batch_size=128, training=False, drop_remainder=False, with_audio=False,
                                            hr_size=image_size, deterministic=True)
         real = []

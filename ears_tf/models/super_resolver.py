@@ -1,6 +1,6 @@
 """The fused inference model: (LR image, waveform) -> HR image, one graph for inference and export.
 
-    z = E_l(x_l) + F(E_l(x_l), E_a(a))   variants "f1" (F) and "f3" (F3)
+    z = E_l(x_l) + F(E_l(x_l), E_a(a))   variants "f1_finetune", "f1_fixed" (F), "f3_finetune" (F3)
     z = E_l(x_l)                          variant "lowres_only"
     z = E_a(a)                            variant "audio_only"
     image = G(z), synthesis noise off, no truncation (as the authors' inference runs it)
@@ -11,34 +11,31 @@ from __future__ import annotations
 
 import keras
 
-from ears_tf.config import INFERENCE_VARIANTS as VARIANTS
+from ears_tf import variants
 from ears_tf.config import ModelConfig
 from ears_tf.models.audio_encoder import AudioEncoder
 from ears_tf.models.fusion import Fusion
 from ears_tf.models.generator import Generator
 from ears_tf.models.low_res_encoder import LowResEncoder
 
-FUSION_LAYERS = {"f1": 1, "f3": 3}
-
 
 @keras.saving.register_keras_serializable(package="ears_tf")
 class SuperResolver(keras.Model):
     """(lr_image [N, r, r, 3], waveform [N, num_samples]) -> image [N, HR, HR, 3], all in [-1, 1]."""
 
-    def __init__(self, model_config, variant: str = "f3", **kwargs):
+    def __init__(self, model_config, variant: str = variants.DEFAULT.name, **kwargs):
         super().__init__(**kwargs)
-        if variant not in VARIANTS:
-            raise ValueError(f"SuperResolver variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
+        self.spec = variants.get_variant(variant)
         self.model_config = ModelConfig.coerce(model_config)
         self.variant = variant
 
     @property
     def uses_image(self) -> bool:
-        return self.variant != "audio_only"
+        return self.spec.uses_image
 
     @property
     def uses_audio(self) -> bool:
-        return self.variant != "lowres_only"
+        return self.spec.uses_audio
 
     def build(self, lr_image_shape=None, waveform_shape=None):
         cfg = self.model_config
@@ -49,17 +46,17 @@ class SuperResolver(keras.Model):
         if self.uses_audio:
             self.encoder_audio = AudioEncoder(cfg, name="encoder_audio")
             self.encoder_audio.build((None, cfg.audio.num_samples))
-        if self.variant in FUSION_LAYERS:
-            self.fusion = Fusion(cfg, num_layers=FUSION_LAYERS[self.variant], name="fusion")
+        if self.spec.trained_by_fusion:
+            self.fusion = Fusion(cfg, num_layers=self.spec.fusion_layers, name="fusion")
             self.fusion.build(code, code)
         self.generator = Generator(cfg, name="generator")
         self.generator.build(code)
 
     def latents(self, lr_image, waveform):
         """The per-layer code z [N, k, D] the variant feeds to G."""
-        if self.variant == "lowres_only":
+        if not self.spec.uses_audio:
             return self.encoder_lr(lr_image)
-        if self.variant == "audio_only":
+        if not self.spec.uses_image:
             return self.encoder_audio(waveform)
         return self.fusion(self.encoder_lr(lr_image), self.encoder_audio(waveform))
 

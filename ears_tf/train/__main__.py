@@ -1,11 +1,13 @@
 """`python -m ears_tf.train --stage=STAGE --preset=PRESET --data=DIR --workdir=DIR [--steps=N] [--strategy=...]`."""
 import sys
 
-from absl import app, flags
+from absl import flags
 
 from ears_tf.config import PRESET_NAMES, get_preset
-from ears_tf.errors import InputError, run_cli
-from ears_tf.train.stages import STAGE_NAMES
+from ears_tf import cli
+from ears_tf.errors import InputError
+from ears_tf.train.registry import STAGE_NAMES
+from ears_tf.variants import FUSED_NAMES, F1_FINETUNE
 
 flags.DEFINE_enum("stage", None, STAGE_NAMES + ("all",),
                   "Stage to train; `all` makes the synthetic data if --data is empty, then runs every stage.")
@@ -18,13 +20,16 @@ flags.DEFINE_integer("batch_size", None, "Global batch size (default: the preset
 flags.DEFINE_string("vgg16_weights", None,
                     "encoder_hr: local Keras VGG16 weights without the top, for the perceptual loss. Without it the "
                     "stage uses the trained discriminator's features (nothing is downloaded).")
-flags.DEFINE_enum("fusion", "f1", ("f1", "f3"), "fusion: one dense layer (F) or three (F3).")
-flags.DEFINE_bool("finetune_audio", True, "fusion: train E_a along with F (true) or keep it fixed (false).")
+flags.DEFINE_enum("fusion", F1_FINETUNE.name, FUSED_NAMES,
+                  "fusion: the variant to train: F or F3 (one dense layer or three), with E_a fine-tuned along "
+                  "with it or kept fixed.")
 flags.DEFINE_enum("strategy", "default", ("default", "mirrored", "multi_worker"), "tf.distribute strategy.")
 flags.DEFINE_integer("cpu_replicas", 1, "Split the CPU into this many logical devices (for mirrored on CPU).", lower_bound=1)
 flags.DEFINE_integer("checkpoint_every", 500, "Steps between checkpoints.", lower_bound=1)
 flags.DEFINE_integer("eval_every", 500, "Steps between sample grids, figures and metrics.", lower_bound=1)
 flags.DEFINE_integer("seed", 0, "Random seed.")
+flags.DEFINE_float("progress_every_s", 10.0, "Seconds between progress lines when the output is a log, not a terminal.",
+                   lower_bound=0.0)
 flags.DEFINE_integer("workers", None, "--stage=all: processes generating the synthetic data (default: one per core).",
                      lower_bound=1)
 flags.DEFINE_enum("jit", "auto", ("auto", "true", "false"),
@@ -39,30 +44,37 @@ def main(argv):
     import dataclasses
     import os
 
-
     config = get_preset(FLAGS.preset)
     if FLAGS.stage != "all" and not os.path.isfile(os.path.join(FLAGS.data, "manifest.json")):
         raise InputError(FLAGS.data, "not a records folder (no manifest.json); make one with python -m ears_tf.data.synthetic")
+    from ears_tf.workdir import atomic, run_config
+
+    atomic.check_writable(FLAGS.workdir)
+    run_config.check(FLAGS.workdir, FLAGS.preset)  # before TensorFlow loads: a wrong preset fails at once
     import tensorflow as tf
 
-    from ears_tf.train import loop, run_all, stages
+    from ears_tf import variants
+    from ears_tf.train import loop, registry, run_all
     from ears_tf.train.strategy import make_strategy
 
     strategy = make_strategy(FLAGS.strategy, FLAGS.cpu_replicas)
     jit = FLAGS.jit == "true" or (FLAGS.jit == "auto" and bool(tf.config.list_physical_devices("GPU")))
     options = loop.LoopOptions(
         workdir=FLAGS.workdir, steps=FLAGS.steps or 1, checkpoint_every=FLAGS.checkpoint_every,
-        eval_every=FLAGS.eval_every, seed=FLAGS.seed, jit_compile=jit,
+        eval_every=FLAGS.eval_every, seed=FLAGS.seed, jit_compile=jit, progress_every_s=FLAGS.progress_every_s,
+        run_config={"preset": FLAGS.preset,
+                    "overrides": {"steps": FLAGS.steps, "batch_size": FLAGS.batch_size, "seed": FLAGS.seed}},
     )
     try:
         if FLAGS.stage == "all":
             run_all.run_all(config, FLAGS.data, FLAGS.workdir, options, strategy, steps=FLAGS.steps,
                             batch_size=FLAGS.batch_size, vgg16_weights=FLAGS.vgg16_weights, workers=FLAGS.workers)
             return
-        spec = stages.StageSpec(FLAGS.stage, int(FLAGS.fusion[1:]), FLAGS.finetune_audio)
-        stage = stages.make_stage(spec, config, FLAGS.data, FLAGS.workdir, batch_size=FLAGS.batch_size,
-                                  seed=FLAGS.seed, vgg16_weights=FLAGS.vgg16_weights)
-        steps = FLAGS.steps or stages.default_steps(spec, config, FLAGS.data, FLAGS.batch_size)
+        entry = registry.get(FLAGS.stage)
+        run = registry.StageRun(entry, variants.get_variant(FLAGS.fusion) if entry.variants else None)
+        stage = registry.make_stage(run, config, FLAGS.data, FLAGS.workdir, batch_size=FLAGS.batch_size,
+                                    seed=FLAGS.seed, vgg16_weights=FLAGS.vgg16_weights)
+        steps = FLAGS.steps or registry.default_steps(run, config, FLAGS.data, FLAGS.batch_size)
         summary = loop.run(stage, dataclasses.replace(options, steps=steps), strategy)
     except loop.TrainingInterrupted as stopped:
         print(f"interrupted: {stopped}", file=sys.stderr)
@@ -73,4 +85,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(lambda argv: run_cli(main, argv))
+    cli.run(main)

@@ -23,7 +23,7 @@ from ears_tf import losses
 from ears_tf.config import Config, StageBudget
 from ears_tf.data import records
 from ears_tf.models import FaceClassifier
-from ears_tf.train import artifacts
+from ears_tf.workdir import layout
 from ears_tf.train.model_stage import ModelStage
 
 NUM_GENDERS = 2
@@ -104,8 +104,8 @@ class ClassifiersStage(ModelStage):
         self.gender = FaceClassifier(NUM_GENDERS, *cfg.gender_classifier_filters, name="gender_classifier")
         self.identity.build(shape)
         self.gender.build(shape)
-        return {"identity": (self.identity, artifacts.IDENTITY_CLASSIFIER),
-                "gender": (self.gender, artifacts.GENDER_CLASSIFIER)}
+        return {"identity": (self.identity, layout.IDENTITY_CLASSIFIER),
+                "gender": (self.gender, layout.GENDER_CLASSIFIER)}
 
     def losses(self, batch):
         faces = augment(batch["hr"])

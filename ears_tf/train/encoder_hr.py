@@ -11,7 +11,7 @@ from __future__ import annotations
 from ears_tf import losses
 from ears_tf.metrics.image import psnr
 from ears_tf.models import HighResEncoder
-from ears_tf.train import artifacts
+from ears_tf.workdir import layout
 from ears_tf.train.encoder_stage import EncoderStage
 from ears_tf.train.perceptual import DiscriminatorFeatures, VGG16Features
 
@@ -21,7 +21,6 @@ class EncoderHRStage(EncoderStage):
     budget_name = "encoder_hr"
     splits = ("d1", "d2")
     with_audio = False
-    requires = (artifacts.GENERATOR, artifacts.DISCRIMINATOR)
 
     def __init__(self, *args, vgg16_weights: str | None = None, pixel_weight: float = 1.0,
                  perceptual_weight: float = 1.0, **kwargs):
@@ -35,11 +34,11 @@ class EncoderHRStage(EncoderStage):
         if self.vgg16_weights:
             self.features = VGG16Features(self.vgg16_weights, cfg.hr_size)
         else:
-            self.features = DiscriminatorFeatures(artifacts.load(self.workdir, artifacts.DISCRIMINATOR))
+            self.features = DiscriminatorFeatures(layout.load(self.workdir, layout.DISCRIMINATOR))
         print(f"{self.name}: perceptual loss on {self.features.description}", flush=True)
         self.encoder = HighResEncoder(cfg, name="encoder_hr")
         self.encoder.build((None, cfg.hr_size, cfg.hr_size, 3))
-        return {"encoder_hr": (self.encoder, artifacts.ENCODER_HR)}
+        return {"encoder_hr": (self.encoder, layout.ENCODER_HR)}
 
     def losses(self, batch):
         real = batch["hr"]

@@ -7,15 +7,14 @@ inference runs it); `ModelStage` owns the data, optimizer, evaluation and export
 from __future__ import annotations
 
 from ears_tf.layers import Downsample16x
-from ears_tf.train import artifacts
+from ears_tf.workdir import layout
 from ears_tf.train.model_stage import ModelStage
 
 
 class EncoderStage(ModelStage):
-    requires: tuple = (artifacts.GENERATOR,)
 
     def build(self, strategy):
-        self.generator = artifacts.load(self.workdir, artifacts.GENERATOR)
+        self.generator = layout.load(self.workdir, layout.GENERATOR)
         self.downsample = Downsample16x(name="downsample")
         super().build(strategy)
 

@@ -1,7 +1,7 @@
 """Stage `fusion`: z_f = E_l(x_l) + F(E_l(x_l), E_a(a)) trained on d2 (paper eq. 4).
 
 E_l and E_h are fixed; E_a starts from `pretrain_audio` and is fine-tuned with F or
-kept fixed (`finetune_audio`). F has one dense layer or three (F3). Loss:
+kept fixed (the variant's `finetune_audio`). F has one dense layer or three (F3). Loss:
 |z_f - E_h(x_h)|_1 + w |D(G(z_f)) - x_l|^2 with w = `TrainConfig.fusion_consistency_weight`
 (1 in the paper). Each variant writes its own folder, WORKDIR/fusion/VARIANT/
 (fusion.keras and the encoder_audio.keras it was trained with), so the evaluation
@@ -9,10 +9,11 @@ can compare the paper's ablations d, e and f.
 """
 from __future__ import annotations
 
-from ears_tf import losses
+from ears_tf import losses, variants
 from ears_tf.metrics.image import psnr
 from ears_tf.models import Fusion
-from ears_tf.train import artifacts
+from ears_tf.variants import FusionVariant
+from ears_tf.workdir import layout
 from ears_tf.train.encoder_stage import EncoderStage
 
 
@@ -20,24 +21,24 @@ class FusionStage(EncoderStage):
     budget_name = "fusion"
     splits = ("d2",)
     with_audio = True
-    requires = (artifacts.GENERATOR, artifacts.ENCODER_HR, artifacts.ENCODER_LR, artifacts.ENCODER_AUDIO)
 
-    def __init__(self, *args, num_layers: int = 1, finetune_audio: bool = True, **kwargs):
-        self.num_layers = num_layers
-        self.finetune_audio = finetune_audio
-        self.variant = artifacts.fusion_variant(num_layers, finetune_audio)
-        self.name = f"fusion/{self.variant}"
-        super().__init__(*args, **kwargs)
+    def __init__(self, config, data_dir, workdir, batch_size: int | None = None, seed: int = 0,
+                 variant: FusionVariant = variants.F1_FINETUNE):
+        if not variant.trained_by_fusion:
+            raise ValueError(f"variant {variant.name!r} has no fusion to train")
+        self.variant = variant
+        self.name = layout.fusion_run_name(variant)
+        super().__init__(config, data_dir, workdir, batch_size=batch_size, seed=seed)
 
     def make_models(self):
         cfg = self.model_config
-        self.encoder_hr = artifacts.load(self.workdir, artifacts.ENCODER_HR)
-        self.encoder_lr = artifacts.load(self.workdir, artifacts.ENCODER_LR)
-        self.encoder_audio = artifacts.load(self.workdir, artifacts.ENCODER_AUDIO, trainable=self.finetune_audio)
-        self.fusion = Fusion(cfg, num_layers=self.num_layers, name="fusion")
+        self.encoder_hr = layout.load(self.workdir, layout.ENCODER_HR)
+        self.encoder_lr = layout.load(self.workdir, layout.ENCODER_LR)
+        self.encoder_audio = layout.load(self.workdir, layout.ENCODER_AUDIO, trainable=self.variant.finetune_audio)
+        self.fusion = Fusion(cfg, num_layers=self.variant.fusion_layers, name="fusion")
         code = (None, cfg.num_styles, cfg.latent_dim)
         self.fusion.build(code, code)
-        fusion_file, audio_file = artifacts.fusion_artefacts(self.num_layers, self.finetune_audio)
+        fusion_file, audio_file = layout.fusion_artefacts(self.variant)
         return {"fusion": (self.fusion, fusion_file), "encoder_audio": (self.encoder_audio, audio_file)}
 
     def fused_code(self, lr, waveform):

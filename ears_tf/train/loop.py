@@ -7,14 +7,14 @@ optimizer state, TensorBoard scalars, periodic evaluation, a progress line and
 reproducible seeds. Each stage writes under WORKDIR/STAGE/:
   checkpoints/   tf.train.CheckpointManager
   logs/          TensorBoard
-  done.json      written when the stage completes its steps
+  done.json      written (atomically, last) when the stage completes its steps
 """
 from __future__ import annotations
 
 import abc
+import errno
 import dataclasses
 import functools
-import json
 import logging as py_logging
 import os
 import signal
@@ -25,9 +25,10 @@ from absl import logging
 
 import keras
 
-from ears_tf.train.progress import Progress
+from ears_tf.progress import Progress
+from ears_tf.workdir import layout, run_config
+from ears_tf.workdir.atomic import sweep_partials
 
-DONE = "done.json"
 
 
 class _NoRetracingWarning(py_logging.Filter):
@@ -59,6 +60,9 @@ class LoopOptions:
     seed: int = 0
     jit_compile: bool = True
     max_checkpoints: int = 2
+    progress_every_s: float = 10.0  # between progress lines when the output is not a terminal
+    # {"preset": ..., "overrides": {...}}: recorded as WORKDIR/config.json by the first stage.
+    run_config: dict | None = None
 
 
 class Stage(abc.ABC):
@@ -100,14 +104,6 @@ class Stage(abc.ABC):
         return []
 
 
-def is_done(workdir: str, stage: str, steps: int | None = None) -> bool:
-    path = os.path.join(workdir, stage, DONE)
-    if not os.path.isfile(path):
-        return False
-    with open(path, encoding="utf-8") as f:
-        return steps is None or json.load(f).get("steps", 0) >= steps
-
-
 class _StopFlag:
     """Turns SIGINT/SIGTERM into a flag the loop checks after each step."""
 
@@ -135,12 +131,18 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
     """Trains `stage` to `options.steps`, resuming from its latest checkpoint; returns a summary."""
     strategy = strategy or tf.distribute.get_strategy()
     stage_dir = os.path.join(options.workdir, stage.name)
-    os.makedirs(stage_dir, exist_ok=True)
     keras.utils.set_random_seed(options.seed)
 
+    # Bad data or a bad prerequisite fails here, before anything is written to the workdir.
+    stage.dataset(options.seed)
     with strategy.scope():
         stage.build(strategy)
         step_var = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
+    if options.run_config is not None:
+        run_config.record(options.workdir, **options.run_config)
+    os.makedirs(stage_dir, exist_ok=True)
+    for path in sweep_partials(stage_dir):
+        print(f"{stage.name}: removed {path}, left by a run that was killed", flush=True)
     checkpoint = tf.train.Checkpoint(step=step_var, **stage.checkpoint_items())
     manager = tf.train.CheckpointManager(
         checkpoint, os.path.join(stage_dir, "checkpoints"), max_to_keep=options.max_checkpoints
@@ -174,7 +176,7 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
         return compiled[key]
 
     writer = tf.summary.create_file_writer(os.path.join(stage_dir, "logs"))
-    progress = Progress(stage.name, options.steps, start, stage.images_per_step)
+    progress = Progress(stage.name, options.steps, start, stage.images_per_step, every_s=options.progress_every_s)
     metrics, t0 = {}, time.perf_counter()
     with _StopFlag() as stop, writer.as_default():
         while int(step_var.numpy()) < options.steps:
@@ -190,14 +192,14 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
                 for name, value in stage.evaluate(step, stage_dir, writer).items():
                     tf.summary.scalar(f"eval/{name}", value, step=step)
             if step % options.checkpoint_every == 0:
-                manager.save(checkpoint_number=step)
+                _save(manager, step)
             if stop.raised is not None:
-                path = manager.save(checkpoint_number=step)
+                path = _save(manager, step)
                 progress.close(step, metrics)
                 raise TrainingInterrupted(stage.name, step, path)
         step = int(step_var.numpy())
         if manager.latest_checkpoint is None or not manager.latest_checkpoint.endswith(f"-{step}"):
-            manager.save(checkpoint_number=step)
+            _save(manager, step)
         progress.close(step, metrics)
         final = stage.evaluate(step, stage_dir, writer)
         for name, value in final.items():
@@ -207,6 +209,17 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
         "stage": stage.name, "steps": step, "resumed_from": start, "seconds": round(time.perf_counter() - t0, 1),
         "final": final, "outputs": outputs,
     }
-    with open(os.path.join(stage_dir, DONE), "w", encoding="utf-8") as f:
-        json.dump(summary, f, indent=2)
+    layout.write_done(options.workdir, stage.name, summary)
     return summary
+
+
+def _save(manager: tf.train.CheckpointManager, step: int) -> str:
+    """A checkpoint; a write TensorFlow refuses (no space, read-only) becomes an OSError naming the folder.
+
+    TensorFlow writes the shards first and renames the index into place last, so a crash
+    mid-save leaves the previous checkpoint as the latest.
+    """
+    try:
+        return manager.save(checkpoint_number=step)
+    except tf.errors.OpError as error:
+        raise OSError(errno.EIO, str(error.message).splitlines()[0], manager.directory) from None

@@ -21,9 +21,10 @@ import keras
 
 from ears_tf.config import Config, StageBudget
 from ears_tf.data import pipeline
-from ears_tf.train import artifacts
+from ears_tf.workdir import layout
+from ears_tf.workdir.atomic import append_line
 from ears_tf.train.loop import Stage
-from ears_tf.visualize import figure_size, labelled_rows, save_png
+from ears_tf.visualize import figure_size, labelled_rows, save_png, speakers_first
 
 
 
@@ -34,23 +35,10 @@ class EncoderStageOptions:
     figure_examples: int = 8  # columns of the figure
 
 
-def speakers_first(speakers: np.ndarray, count: int) -> np.ndarray:
-    """An order of the examples whose first `count` are of distinct speakers (the figure's
-    columns); the rest follow in their original order."""
-    seen, first = set(), []
-    for index, speaker in enumerate(speakers):
-        if speaker not in seen and len(first) < count:
-            seen.add(speaker)
-            first.append(index)
-    rest = [i for i in range(len(speakers)) if i not in set(first)]
-    return np.array(first + rest, dtype=np.int64)
-
-
 class ModelStage(Stage):
     budget_name: str  # the TrainConfig field with this stage's steps and batch size
     splits: tuple  # training splits
     with_audio: bool
-    requires: tuple = ()  # artefacts of earlier stages
 
     def __init__(self, config: Config, data_dir, workdir, batch_size: int | None = None, seed: int = 0,
                  options: EncoderStageOptions = EncoderStageOptions()):
@@ -66,7 +54,6 @@ class ModelStage(Stage):
         self.options = options
         self._test_examples = None
         self._eval_functions = {}
-        artifacts.require(self.workdir, *self.requires)  # before any model is built
 
     # What a subclass provides.
 
@@ -151,14 +138,12 @@ class ModelStage(Stage):
             figure = labelled_rows([row[:n] for row in rows], labels, figure_size(self.model_config.hr_size))
             save_png(os.path.join(stage_dir, "figures", f"step_{step:06d}.png"), figure)
             tf.summary.image("test_examples", figure[None], step=step)
-        with open(os.path.join(stage_dir, "metrics.jsonl"), "a", encoding="utf-8") as f:
-            f.write(json.dumps({"step": step, "examples": len(next(iter(per_example.values()))), **metrics}) + "\n")
+        append_line(os.path.join(stage_dir, "metrics.jsonl"),
+                    json.dumps({"step": step, "examples": len(next(iter(per_example.values()))), **metrics}))
         return metrics
 
     def export(self, stage_dir):
         paths = []
         for model, artefact in self.trained.values():
-            path = artefact.path(self.workdir)
-            model.save(path)
-            paths.append(path)
+            paths.append(layout.save_model(model, artefact.path(self.workdir)))
         return paths

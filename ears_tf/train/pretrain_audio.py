@@ -15,7 +15,7 @@ from ears_tf import losses
 from ears_tf.metrics.image import psnr
 from ears_tf.metrics.latent import gender_axis_accuracy
 from ears_tf.models import AudioEncoder
-from ears_tf.train import artifacts
+from ears_tf.workdir import layout
 from ears_tf.train.encoder_stage import EncoderStage
 
 
@@ -24,14 +24,13 @@ class PretrainAudioStage(EncoderStage):
     budget_name = "pretrain_audio"
     splits = ("d1",)
     with_audio = True
-    requires = (artifacts.GENERATOR, artifacts.ENCODER_HR)
 
     def make_models(self):
         cfg = self.model_config
-        self.encoder_hr = artifacts.load(self.workdir, artifacts.ENCODER_HR)
+        self.encoder_hr = layout.load(self.workdir, layout.ENCODER_HR)
         self.encoder = AudioEncoder(cfg, name="encoder_audio")
         self.encoder.build((None, cfg.audio.num_samples))
-        return {"encoder_audio": (self.encoder, artifacts.ENCODER_AUDIO)}
+        return {"encoder_audio": (self.encoder, layout.ENCODER_AUDIO)}
 
     def frontal_code(self, hr):
         """(E_h(x) + E_h(mirror of x)) / 2 [B, k, D]."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ears_tf import losses
 from ears_tf.metrics.image import psnr
 from ears_tf.models import LowResEncoder
-from ears_tf.train import artifacts
+from ears_tf.workdir import layout
 from ears_tf.train.encoder_stage import EncoderStage
 
 
@@ -19,14 +19,13 @@ class PretrainLowresStage(EncoderStage):
     budget_name = "pretrain_lowres"
     splits = ("d1",)
     with_audio = False
-    requires = (artifacts.GENERATOR, artifacts.ENCODER_HR)
 
     def make_models(self):
         cfg = self.model_config
-        self.encoder_hr = artifacts.load(self.workdir, artifacts.ENCODER_HR)
+        self.encoder_hr = layout.load(self.workdir, layout.ENCODER_HR)
         self.encoder = LowResEncoder(cfg, name="encoder_lr")
         self.encoder.build((None, cfg.lr_size, cfg.lr_size, 3))
-        return {"encoder_lr": (self.encoder, artifacts.ENCODER_LR)}
+        return {"encoder_lr": (self.encoder, layout.ENCODER_LR)}
 
     def losses(self, batch):
         z_l = self.encoder(batch["lr"])  # [B, k, D]

@@ -1,5 +1,5 @@
-"""`--stage=all`: make the synthetic data if the data folder is empty, every stage in order,
-then the evaluation (WORKDIR/evaluation/report.json, report.md, figures/).
+"""`--stage=all`: make the synthetic data if the data folder is empty, every stage of the
+registry in order, then the evaluation (WORKDIR/evaluation/report.json, report.md, figures/).
 
 Stages already complete (their done.json reaches the step budget) are skipped and an
 interrupted one resumes from its checkpoint, so re-running the same command
@@ -8,15 +8,13 @@ continues where it stopped; the evaluation re-runs when a stage did.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import time
 
 from ears_tf.config import Config
 from ears_tf.errors import InputError
-from ears_tf.train import loop, stages
-
-EVALUATION_DIR = "evaluation"
+from ears_tf.train import loop, registry
+from ears_tf.workdir import layout
 
 
 def ensure_data(data_dir, config: Config, seed: int, workers: int | None = None) -> bool:
@@ -39,24 +37,23 @@ def ensure_data(data_dir, config: Config, seed: int, workers: int | None = None)
 
 def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strategy, steps: int | None = None,
             batch_size: int | None = None, vgg16_weights: str | None = None, workers: int | None = None) -> list:
-    """Runs every stage of `stages.ALL`; returns each stage's done.json summary."""
+    """Runs every stage of `registry.ALL_RUNS`; returns each stage's done.json summary."""
     start = time.perf_counter()
     ensure_data(data_dir, config, options.seed, workers)
     summaries, ran = [], False
-    for index, spec in enumerate(stages.ALL, start=1):
-        label = f"[{index}/{len(stages.ALL)}] {spec.run_name}"
-        stage_steps = steps or stages.default_steps(spec, config, data_dir, batch_size)
-        done_file = os.path.join(workdir, spec.run_name, loop.DONE)
-        if loop.is_done(workdir, spec.run_name, stage_steps):
+    total = len(registry.ALL_RUNS)
+    for index, run in enumerate(registry.ALL_RUNS, start=1):
+        label = f"[{index}/{total}] {run.run_name}"
+        stage_steps = steps or registry.default_steps(run, config, data_dir, batch_size)
+        if layout.is_done(workdir, run.run_name, stage_steps):
             print(f"{label}: already complete, skipped", flush=True)
         else:
             print(f"{label}: {stage_steps} steps", flush=True)
-            stage = stages.make_stage(spec, config, data_dir, workdir, batch_size=batch_size, seed=options.seed,
-                                      vgg16_weights=vgg16_weights)
+            stage = registry.make_stage(run, config, data_dir, workdir, batch_size=batch_size, seed=options.seed,
+                                        vgg16_weights=vgg16_weights)
             loop.run(stage, dataclasses.replace(options, steps=stage_steps), strategy)
             ran = True
-        with open(done_file, encoding="utf-8") as f:
-            summaries.append(json.load(f))
+        summaries.append(layout.read_done(workdir, run.run_name))
     print(f"all stages complete in {time.perf_counter() - start:.0f} s; outputs:", flush=True)
     for summary in summaries:
         final = ", ".join(f"{k} {v:.4g}" for k, v in summary["final"].items())
@@ -72,7 +69,7 @@ def evaluate_once(data_dir, workdir, rerun: bool, seed: int) -> None:
     from ears_tf.evaluation.report import summary
     from ears_tf.evaluation.run import EvaluationOptions, evaluate
 
-    output = os.path.join(workdir, EVALUATION_DIR)
+    output = os.path.join(workdir, layout.EVALUATION_DIR)
     if not rerun and os.path.isfile(os.path.join(output, "report.json")):
         print(f"[evaluation] {output}: already complete, skipped", flush=True)
         return

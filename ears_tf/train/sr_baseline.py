@@ -7,18 +7,13 @@ WORKDIR/sr_baseline/sr_baseline.keras.
 """
 from __future__ import annotations
 
-import tensorflow as tf
 
 from ears_tf import losses
 from ears_tf.metrics.image import psnr
+from ears_tf.data.image import bicubic_upsample
 from ears_tf.models import SRBaseline
-from ears_tf.train import artifacts
+from ears_tf.workdir import layout
 from ears_tf.train.model_stage import ModelStage
-
-
-def bicubic_upsample(lr_images, size: int):
-    """[B, r, r, 3] -> [B, size, size, 3] bicubic, clipped to [-1, 1] (Table 2's bicubic row)."""
-    return tf.clip_by_value(tf.image.resize(lr_images, (size, size), method="bicubic"), -1.0, 1.0)
 
 
 class SRBaselineStage(ModelStage):
@@ -31,7 +26,7 @@ class SRBaselineStage(ModelStage):
         cfg = self.model_config
         self.model = SRBaseline(cfg, name="sr_baseline")
         self.model.build((None, cfg.lr_size, cfg.lr_size, 3))
-        return {"sr_baseline": (self.model, artifacts.SR_BASELINE)}
+        return {"sr_baseline": (self.model, layout.SR_BASELINE)}
 
     def losses(self, batch):
         l1 = losses.image_l1(self.model(batch["lr"]), batch["hr"])

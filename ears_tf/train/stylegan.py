@@ -8,7 +8,8 @@ stage uses. Two StyleGAN2 habits make short runs work: R1 is applied lazily ever
 up with the images seen (`ema_rampup`). Fixed resolution; no progressive growing.
 
 Writes WORKDIR/stylegan/: generator.keras (the EMA generator), discriminator.keras,
-samples/step_NNNNNN.png (a fixed-seed grid), metrics.jsonl (Frechet distance).
+samples/step_NNNNNN.png (a fixed-seed grid), metrics.jsonl (the Frechet distance, on the
+features of the `feature_net` stage's network when the workdir has it).
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from ears_tf.config import Config
 from ears_tf.data import pipeline
 from ears_tf.metrics.frechet import FrechetEvaluator
 from ears_tf.models import Discriminator, Generator
-from ears_tf.train import artifacts
+from ears_tf.workdir import layout
+from ears_tf.workdir.atomic import append_line
 from ears_tf.train.loop import Stage
 from ears_tf.visualize import image_grid, save_png
 
@@ -58,6 +60,7 @@ class StyleGANStage(Stage):
         self.options = options
         self.seed = seed
         self._evaluator = None
+        self._warned_no_features = False
 
     def build(self, strategy):
         cfg, opt = self.model_config, self.options
@@ -167,14 +170,20 @@ class StyleGANStage(Stage):
             save_png(os.path.join(samples_dir, f"step_{step:06d}{suffix}.png"), picture)
             tf.summary.image(f"samples{suffix}", picture[None], step=step)
         if self._evaluator is None:
-            self._evaluator = FrechetEvaluator(self.data_dir, self.workdir, self.model_config.hr_size, seed=self.seed)
+            if not os.path.isfile(layout.FEATURE_NET.path(self.workdir)):
+                if not self._warned_no_features:
+                    print(f"{self.name}: no Frechet distance: {layout.FEATURE_NET.path(self.workdir)} is missing "
+                          f"(python -m ears_tf.train {layout.FEATURE_NET.made_by} makes it)", flush=True)
+                    self._warned_no_features = True
+                return {}
+            self._evaluator = FrechetEvaluator(self.data_dir, layout.load(self.workdir, layout.FEATURE_NET),
+                                               self.model_config.hr_size)
         fd = self._evaluator(self.sample(self.options.fd_samples))
-        with open(os.path.join(stage_dir, "metrics.jsonl"), "a", encoding="utf-8") as f:
-            f.write(json.dumps({"step": step, "frechet_distance": fd}) + "\n")
+        append_line(os.path.join(stage_dir, "metrics.jsonl"), json.dumps({"step": step, "frechet_distance": fd}))
         return {"frechet_distance": fd}
 
     def export(self, stage_dir):
-        paths = [artifacts.GENERATOR.path(self.workdir), artifacts.DISCRIMINATOR.path(self.workdir)]
-        self.generator_ema.save(paths[0])
-        self.discriminator.save(paths[1])
+        paths = [layout.GENERATOR.path(self.workdir), layout.DISCRIMINATOR.path(self.workdir)]
+        layout.save_model(self.generator_ema, paths[0])
+        layout.save_model(self.discriminator, paths[1])
         return paths

@@ -101,3 +101,30 @@ def test_bad_files_name_the_file(tmp_path, content, problem):
     with pytest.raises(InputError, match=problem) as error:
         audio.load_audio(path, AudioConfig())
     assert str(path) in str(error.value)
+
+
+@pytest.mark.parametrize("dtype,scale", [("int16", 2 ** 15), ("int32", 2 ** 31), ("float32", 1.0), ("float64", 1.0),
+                                         ("uint8", None), ("int24", 2 ** 23)])
+def test_any_pcm_or_float_wav_is_read(tmp_path, dtype, scale):
+    import wave
+
+    import scipy.io.wavfile
+
+    from ears_tf.data.audio import load_audio
+
+    signal = 0.5 * np.sin(2 * np.pi * 220 * np.arange(16000) / 16000)
+    path = tmp_path / f"{dtype}.wav"
+    if dtype == "int24":  # scipy writes no 24-bit files: by hand
+        samples = np.round(signal * scale).astype(np.int32)
+        with wave.open(str(path), "wb") as f:
+            f.setnchannels(1)
+            f.setsampwidth(3)
+            f.setframerate(16000)
+            f.writeframes(b"".join(int(v).to_bytes(3, "little", signed=True) for v in samples))
+    elif dtype == "uint8":
+        scipy.io.wavfile.write(path, 16000, np.round(signal * 127 + 128).astype(np.uint8))
+    else:
+        scipy.io.wavfile.write(path, 16000, (signal * scale).astype(dtype))
+    waveform = load_audio(path).numpy()
+    looped = np.tile(signal, 4)[:64000]
+    np.testing.assert_allclose(waveform, looped, atol=0.01)

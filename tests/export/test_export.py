@@ -31,7 +31,7 @@ def exported(trained_smoke, tmp_path_factory):
 def keras_model(exported):
     from ears_tf.inference import load_super_resolver
 
-    return load_super_resolver(exported[0], "f3")
+    return load_super_resolver(exported[0], "f3_finetune")
 
 
 def inputs(batch, seed=0):

@@ -30,8 +30,9 @@ class SuperResolverTest(TestCase):
         e_a = models.AudioEncoder(cfg)
         e_a.build((None, cfg.audio.num_samples))
         expected = {
-            "f1": self.weights_of(g, e_l, e_a) + (2,),
-            "f3": self.weights_of(g, e_l, e_a) + (6,),
+            "f1_finetune": self.weights_of(g, e_l, e_a) + (2,),
+            "f1_fixed": self.weights_of(g, e_l, e_a) + (2,),
+            "f3_finetune": self.weights_of(g, e_l, e_a) + (6,),
             "lowres_only": self.weights_of(g, e_l) + (0,),
             "audio_only": self.weights_of(g, e_a) + (0,),
         }
@@ -42,7 +43,7 @@ class SuperResolverTest(TestCase):
             )
 
     def test_is_the_composition_of_its_parts_with_noise_off(self):
-        model = models.SuperResolver(self.cfg, variant="f3")
+        model = models.SuperResolver(self.cfg, variant="f3_finetune")
         out = model(self.lr, self.waveform)
         z = model.fusion(model.encoder_lr(self.lr), model.encoder_audio(self.waveform))
         self.assertAllClose(out, model.generator(z, noise_mode="off"), atol=1e-5)

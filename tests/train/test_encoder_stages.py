@@ -133,7 +133,7 @@ def test_encoder_stage_on_mirrored_with_two_logical_cpus(quickstart, tmp_path):
     copy = tmp_path / "workdir"
     shutil.copytree(workdir, copy)
     shutil.rmtree(copy / "fusion")
-    result = train("--stage=fusion", "--fusion=f3", "--finetune_audio=false", f"--data={data}", f"--workdir={copy}",
+    result = train("--stage=fusion", "--fusion=f3_fixed", f"--data={data}", f"--workdir={copy}",
                    "--steps=1", "--eval_every=100", "--strategy=mirrored", "--cpu_replicas=2")
     assert result.returncode == 0, result.stderr[-3000:]
     assert (copy / "fusion" / "f3_fixed" / "fusion.keras").exists()

@@ -1,6 +1,6 @@
 import numpy as np
 
-from ears_tf.train.model_stage import speakers_first
+from ears_tf.visualize import speakers_first
 
 
 def test_speakers_first_puts_distinct_speakers_in_front_and_keeps_every_example():

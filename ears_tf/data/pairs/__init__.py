@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
-import tempfile
 
 import numpy as np
 from PIL import Image
@@ -20,6 +18,7 @@ from PIL import Image
 from ears_tf.config import Config
 from ears_tf.data import records
 from ears_tf.errors import InputError
+from ears_tf.workdir.atomic import staged_folder, write_text
 
 SOURCE = "pairs"
 INT16_MAX = 32767
@@ -48,10 +47,7 @@ def prepare_pairs(root, output, config: Config):
     if not prepared:
         raise InputError(root, f"no usable pair of images/NAME and audio/NAME ({len(skipped)} files skipped)")
 
-    parent = os.path.dirname(os.path.abspath(output))
-    os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".partial-", dir=parent)
-    try:
+    with staged_folder(output) as staging:
         writers = {split: records.ShardWriter(staging, split, config.data.records_per_shard) for split in records.SPLITS}
         for index, (stem, hr, waveform) in enumerate(prepared):
             buffer = io.BytesIO()
@@ -68,13 +64,5 @@ def prepare_pairs(root, output, config: Config):
             preparation={"root": os.path.abspath(root), "pairs": len(prepared), "skipped": len(skipped),
                          "skipped_files": [{"path": p, "why": why} for p, why in skipped]},
         )
-        with open(os.path.join(staging, records.MANIFEST), "w", encoding="utf-8") as f:
-            f.write(manifest.to_json())
-        os.chmod(staging, 0o755)
-        if os.path.isdir(output):
-            os.rmdir(output)
-        os.replace(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        write_text(os.path.join(staging, records.MANIFEST), manifest.to_json())
     return manifest, skipped

@@ -1,8 +1,8 @@
 """`python -m ears_tf.data.pairs --root=DIR --output=DIR`: images/NAME + audio/NAME pairs as records."""
-from absl import app, flags
+from absl import flags
 
 from ears_tf.config import PRESET_NAMES, get_preset
-from ears_tf.errors import run_cli
+from ears_tf import cli
 
 flags.DEFINE_string("root", None, "Folder with images/NAME.png and audio/NAME.wav (any image size, audio format).")
 flags.DEFINE_string("output", None, "New records folder.")
@@ -13,6 +13,9 @@ FLAGS = flags.FLAGS
 
 def main(argv):
     del argv
+    from ears_tf.workdir.atomic import check_writable
+
+    check_writable(FLAGS.output)
     from ears_tf.data.pairs import prepare_pairs
 
     manifest, skipped = prepare_pairs(FLAGS.root, FLAGS.output, get_preset(FLAGS.preset))
@@ -22,4 +25,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(lambda argv: run_cli(main, argv))
+    cli.run(main)

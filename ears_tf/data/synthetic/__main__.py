@@ -3,10 +3,10 @@ import dataclasses
 import os
 import time
 
-from absl import app, flags
+from absl import flags
 
 from ears_tf.config import PRESET_NAMES, get_preset
-from ears_tf.errors import run_cli
+from ears_tf import cli
 
 flags.DEFINE_string("output", None, "Folder to create for the records, manifest.json and preview.png.")
 flags.DEFINE_enum("preset", "quickstart", PRESET_NAMES, "Preset giving image size and data set size.")
@@ -22,6 +22,9 @@ def main(argv):
     config = get_preset(FLAGS.preset)
     if FLAGS.speakers is not None:
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, speakers=FLAGS.speakers)).validate()
+    from ears_tf.workdir.atomic import check_writable
+
+    check_writable(FLAGS.output)
     from ears_tf.data.synthetic.dataset import generate  # TensorFlow loads here, not in workers
 
     start = time.time()
@@ -34,4 +37,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(lambda argv: run_cli(main, argv))
+    cli.run(main)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
-import shutil
-import tempfile
 
 import numpy as np
 
@@ -21,6 +19,7 @@ from ears_tf.data.synthetic import people
 from ears_tf.data.synthetic.preview import write_preview
 from ears_tf.data.synthetic.render import ATTRIBUTES, VideoJob, render_video
 from ears_tf.errors import InputError
+from ears_tf.workdir.atomic import staged_folder, write_text
 
 SOURCE = "synthetic"
 PREVIEW = "preview.png"
@@ -94,10 +93,7 @@ def generate(output, config: Config, seed: int = 0, workers: int | None = None, 
         import keras
 
         bar = keras.utils.Progbar(len(ordered), unit_name="video")
-    parent = os.path.dirname(os.path.abspath(output))
-    os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".partial-", dir=parent)
-    try:
+    with staged_folder(output) as staging:
         writers = {split: records.ShardWriter(staging, split, config.data.records_per_shard) for split in records.SPLITS}
         for done, (job, frames) in enumerate(zip(ordered, _map_jobs(ordered, workers)), start=1):
             for frame in frames:
@@ -115,14 +111,6 @@ def generate(output, config: Config, seed: int = 0, workers: int | None = None, 
             splits={split: writer.close() for split, writer in writers.items()},
             attributes=list(ATTRIBUTES),
         )
-        with open(os.path.join(staging, records.MANIFEST), "w", encoding="utf-8") as f:
-            f.write(manifest.to_json())
+        write_text(os.path.join(staging, records.MANIFEST), manifest.to_json())
         write_preview(os.path.join(staging, PREVIEW), _preview_jobs(jobs), config.model.hr_size)
-        os.chmod(staging, 0o755)
-        if os.path.isdir(output):
-            os.rmdir(output)  # empty, checked above
-        os.replace(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return manifest

@@ -1,4 +1,4 @@
-"""Latent attributes of synthetic speakers and videos (DESIGN.md section 4).
+"""Latent attributes of synthetic speakers and videos (docs/design.md section 4).
 
 Shared by face and voice, as in real people:
   gender  strong in the voice (f0, formant spacing), partly visible in the face

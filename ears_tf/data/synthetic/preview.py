@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ears_tf.data.synthetic.render import VideoJob, render_video
+from ears_tf.workdir.atomic import atomic_path
 
 TILE = 128
 LABEL_HEIGHT = 14
@@ -55,4 +56,5 @@ def write_preview(path, jobs: list[tuple[VideoJob, VideoJob]], hr_size: int) -> 
         spec = spectrogram(frame_b.audio[None].astype(np.float32) / 32768.0).numpy()[0, :, :, 0]
         # Time left to right, low frequencies at the bottom.
         sheet.paste(_tile(colourise((spec.T[::-1] + 1.0) / 2.0), 2 * TILE), (4 * TILE, y))
-    sheet.save(path)
+    with atomic_path(path) as temporary:
+        sheet.save(temporary, format="PNG")

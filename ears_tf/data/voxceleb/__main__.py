@@ -1,8 +1,8 @@
 """`python -m ears_tf.data.voxceleb --root=VOXCELEB2_DIR --output=DIR [--meta=vox2_meta.csv] [--workers=N]`."""
-from absl import app, flags
+from absl import flags
 
 from ears_tf.config import PRESET_NAMES, get_preset
-from ears_tf.errors import run_cli
+from ears_tf import cli
 
 flags.DEFINE_string("root", None, "VoxCeleb2 folder with dev/mp4/... and/or test/mp4/... (audio in aac/ or wav/ beside).")
 flags.DEFINE_string("output", None, "Records folder to write (resumes a preparation already there).")
@@ -21,6 +21,9 @@ FLAGS = flags.FLAGS
 
 def main(argv):
     del argv
+    from ears_tf.workdir.atomic import check_writable
+
+    check_writable(FLAGS.output)
     from ears_tf.data.voxceleb.prepare import prepare
 
     manifest = prepare(FLAGS.root, FLAGS.output, get_preset(FLAGS.preset), meta=FLAGS.meta, fps=FLAGS.fps,
@@ -36,4 +39,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    app.run(lambda argv: run_cli(main, argv))
+    cli.run(main)

@@ -1,4 +1,4 @@
-"""VoxCeleb2 -> the records and manifest of DESIGN.md section 4, resumable and parallel.
+"""VoxCeleb2 -> the records and manifest of docs/design.md section 4, resumable and parallel.
 
 1. Every clip is decoded once (frames at `fps`, 16 kHz mono audio) into a cache file
    OUTPUT/.cache/SPEAKER/VIDEO/CLIP.npz, in worker threads (the work is in ffmpeg
@@ -14,8 +14,6 @@ from __future__ import annotations
 import concurrent.futures
 import io
 import os
-import shutil
-import tempfile
 import time
 
 import numpy as np
@@ -27,6 +25,7 @@ from ears_tf.data import records
 from ears_tf.data.voxceleb import layout, media
 from ears_tf.data.voxceleb.splits import plan_splits
 from ears_tf.errors import InputError
+from ears_tf.workdir.atomic import atomic_path, staged_folder, write_text
 
 SOURCE = "voxceleb2"
 CACHE = ".cache"
@@ -55,10 +54,8 @@ def extract_clip(clip: layout.Clip, cache_dir: str, fps: float, size: int, sampl
     samples = media.read_audio(clip.audio_path, sample_rate)
     pngs = [_png(frame) for frame in frames]
     offsets = np.cumsum([0] + [len(p) for p in pngs])
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    partial = path + ".partial.npz"
-    np.savez(partial, png=np.frombuffer(b"".join(pngs), np.uint8), offsets=offsets, times=times, audio=samples)
-    os.replace(partial, path)  # a killed run leaves no half-written cache file
+    with atomic_path(path) as partial:  # a killed run leaves no half-written cache file
+        np.savez(partial, png=np.frombuffer(b"".join(pngs), np.uint8), offsets=offsets, times=times, audio=samples)
     return len(frames)
 
 
@@ -124,8 +121,8 @@ def prepare(root, output, config: Config, meta=None, fps: float = DEFAULT_FPS, m
                                f"({len(frames)} speakers found; lower --min_frames or raise --fps)")
     index = {speaker: i for i, speaker in enumerate(sorted(plan))}
 
-    staging = tempfile.mkdtemp(prefix=".partial-", dir=output)
-    try:
+    # The manifest lands last: an earlier run's shards are replaced, and a killed run leaves the old set.
+    with staged_folder(output, last=(records.MANIFEST,), replace=(".tfrecord", records.MANIFEST)) as staging:
         writers = {split: records.ShardWriter(staging, split, config.data.records_per_shard) for split in records.SPLITS}
         kept = [clip for clip in clips if clip.speaker in plan and clip.key in counts]
         order = np.random.default_rng([seed, 0x0DE5]).permutation(len(kept))
@@ -150,13 +147,5 @@ def prepare(root, output, config: Config, meta=None, fps: float = DEFAULT_FPS, m
                 "videos_per_minute": round(60.0 * len(videos) / max(seconds, 1e-9), 1),
             },
         )
-        for name in os.listdir(output):  # the shards of an earlier run
-            if name.endswith(".tfrecord") or name == records.MANIFEST:
-                os.remove(os.path.join(output, name))
-        for name in sorted(os.listdir(staging)):
-            os.replace(os.path.join(staging, name), os.path.join(output, name))
-        with open(os.path.join(output, records.MANIFEST), "w", encoding="utf-8") as f:
-            f.write(manifest.to_json())
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        write_text(os.path.join(staging, records.MANIFEST), manifest.to_json())
     return manifest

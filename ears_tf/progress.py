@@ -20,7 +20,7 @@ class Progress:
         self.images_per_step = images_per_step
         self.stream = stream or sys.stdout
         self.tty = self.stream.isatty()
-        self.every_s = 0.5 if self.tty else every_s
+        self.every_s = min(0.5, every_s) if self.tty else every_s
         self.t0 = self.last = time.perf_counter()
 
     def update(self, step: int, metrics: dict | None = None, force: bool = False) -> None:
