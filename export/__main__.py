@@ -15,6 +15,7 @@ import tempfile
 from absl import flags
 
 from ears_tf.variants import DEFAULT, VARIANT_NAMES
+from export.parity import MIN_PSNR_DB
 from ears_tf import cli
 from ears_tf.errors import InputError
 
@@ -29,6 +30,10 @@ flags.DEFINE_string("output", None, "Folder for the artefacts.")
 flags.DEFINE_enum("variant", DEFAULT.name, VARIANT_NAMES, "Model to export.")
 flags.DEFINE_string("name", "ears_tf", "Model name (the SavedModel folder TF Serving serves).")
 flags.DEFINE_integer("version", 1, "SavedModel version folder.", lower_bound=1)
+flags.DEFINE_float("min_psnr_float16", MIN_PSNR_DB["float16"],
+                   "Gate: TFLite float16 must reach this mean PSNR against Keras (dB).", lower_bound=0.0)
+flags.DEFINE_float("min_psnr_int8", MIN_PSNR_DB["int8"],
+                   "Gate: TFLite int8 must reach this mean PSNR against Keras (dB).", lower_bound=0.0)
 flags.mark_flags_as_required(["workdir", "format", "output"])
 FLAGS = flags.FLAGS
 
@@ -101,7 +106,8 @@ def check_parity(model, artefacts: dict) -> dict:
             report[label][inputs_name] = result
             print(f"{label} ({inputs_name} inputs): max abs diff {result['max_abs']:.2e}, PSNR {result['psnr']:.1f} dB "
                   f"against Keras")
-            problem = parity.gate(result, quantization, reference)
+            problem = parity.gate(result, quantization, reference, min_psnr_db={
+                "float16": FLAGS.min_psnr_float16, "int8": FLAGS.min_psnr_int8})
             if problem:
                 failures.append(f"{label} on {inputs_name} inputs: {problem}")
     if failures:

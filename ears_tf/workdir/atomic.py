@@ -130,6 +130,18 @@ def write_json(path, data) -> None:
     write_text(path, json.dumps(data, indent=2) + "\n")
 
 
+def read_json_object(path, key: str, kind: type) -> dict | None:
+    """The JSON object in `path`, None if there is no such file; ValueError or OSError if it is
+    unreadable, truncated, or lacks `key` of type `kind` (what a killed writer of old left)."""
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    if not isinstance(data, dict) or not isinstance(data.get(key), kind):
+        raise ValueError(f"no {key} recorded")
+    return data
+
+
 def append_line(path, line: str) -> None:
     """Appends one line (a metrics.jsonl record); a crash loses at most that line, never earlier ones."""
     os.makedirs(os.path.dirname(os.path.abspath(os.fspath(path))), exist_ok=True)

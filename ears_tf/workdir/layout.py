@@ -14,13 +14,12 @@ makes it.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import sys
 
 from ears_tf.errors import InputError
 from ears_tf.variants import FusionVariant
-from ears_tf.workdir.atomic import atomic_path, write_json
+from ears_tf.workdir.atomic import atomic_path, read_json_object, write_json
 
 DONE = "done.json"
 EVALUATION_DIR = "evaluation"
@@ -106,13 +105,8 @@ def save_model(model, path) -> str:
 def read_done(workdir, run_name: str) -> dict | None:
     """The stage's done.json, or None when it has none or it cannot be read (the stage then runs again)."""
     path = os.path.join(os.fspath(workdir), run_name, DONE)
-    if not os.path.isfile(path):
-        return None
     try:
-        with open(path, encoding="utf-8") as f:
-            summary = json.load(f)
-        if not isinstance(summary, dict) or not isinstance(summary.get("steps"), int):
-            raise ValueError("no step count")
+        summary = read_json_object(path, "steps", int)
     except (ValueError, OSError) as error:
         print(f"warning: {path}: unreadable ({error}); the stage runs again from its checkpoint", file=sys.stderr)
         return None

@@ -8,14 +8,13 @@ before config.json existed keeps working, with a warning.
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import platform
 import sys
 from importlib import metadata
 
 from ears_tf.errors import InputError
-from ears_tf.workdir.atomic import write_json
+from ears_tf.workdir.atomic import read_json_object, write_json
 
 CONFIG = "config.json"
 FORMAT = "ears_tf.workdir/1"
@@ -39,16 +38,10 @@ def _versions() -> dict:
 def read(workdir) -> dict | None:
     """The workdir's config.json, None if it has none; an InputError if it is unreadable."""
     path = config_path(workdir)
-    if not os.path.isfile(path):
-        return None
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-        if not isinstance(data, dict) or not isinstance(data.get("preset"), str):
-            raise ValueError("no preset recorded")
+        return read_json_object(path, "preset", str)
     except (ValueError, OSError) as error:
         raise InputError(path, f"unreadable workdir config ({error}); restore it or start a new workdir") from None
-    return data
 
 
 def check(workdir, preset: str | None = None) -> str | None:

@@ -144,6 +144,7 @@ def test_cli_bad_root_is_one_line_exit_2(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow  # 3 min on 2 cores: every stage again; CI trains every stage on synthetic records
 def test_prepared_records_train_every_stage_and_the_evaluation(prepared, tmp_path):
     output, _ = prepared
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")

@@ -17,12 +17,19 @@ def export(*args):
     return subprocess.run([sys.executable, "-m", "export", *args], capture_output=True, text=True, env=env, timeout=600)
 
 
+# The 2-step smoke generator is untrained: its images reach magnitudes near 10 and its
+# quantized graphs measured 18 to 22 dB (float16) and 17 dB and up (int8) against Keras,
+# where the trained quickstart model measured 70 and 39 dB (docs/export.md). CI gates the
+# smoke model at these lower, stated thresholds; the defaults are for trained models.
+SMOKE_GATES = ("--min_psnr_float16=12", "--min_psnr_int8=10")
+
+
 @pytest.fixture(scope="module")
 def exported(trained_smoke, tmp_path_factory):
     _, workdir, _ = trained_smoke
     out = tmp_path_factory.mktemp("export")
     for fmt in ("saved_model", "tflite", "onnx"):
-        result = export(f"--workdir={workdir}", f"--format={fmt}", f"--output={out}")
+        result = export(f"--workdir={workdir}", f"--format={fmt}", f"--output={out}", *SMOKE_GATES)
         assert result.returncode == 0, result.stderr[-3000:]
     return workdir, out
 
@@ -54,6 +61,7 @@ def test_every_format_is_written_with_its_parity_report(exported):
     assert set(tflite) == {"tflite_float32", "tflite_float16", "tflite_int8"}
     for report in tflite.values():
         assert np.isfinite(report["real-looking"]["psnr"])  # silence is among the real-looking inputs
+
 
 
 def test_saved_model_signature_and_dynamic_batch(exported, keras_model):
@@ -139,6 +147,17 @@ def test_existing_version_and_missing_workdir_are_one_line_errors(exported, tmp_
         f"error: {out / 'ears_tf' / '1'}: exists; choose another --version or remove it"]
     result = export(f"--workdir={tmp_path / 'none'}", "--format=onnx", f"--output={tmp_path / 'out'}")
     assert result.returncode == 2 and not (tmp_path / "out").exists()
+
+
+def test_an_artefact_under_its_gate_fails_the_export_and_nothing_is_written(trained_smoke, tmp_path):
+    _, workdir, _ = trained_smoke
+    out = tmp_path / "export"
+    result = export(f"--workdir={workdir}", "--format=tflite", f"--output={out}", "--min_psnr_float16=0",
+                    "--min_psnr_int8=1000")  # PSNR is capped at 100 dB: int8 cannot pass
+    assert result.returncode == 1
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith("error: parity failed, nothing written: tflite_int8 on random inputs: PSNR")
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".partial-")]
 
 
 def test_tflite_skips_quantizations_over_the_flatbuffer_limit(exported):

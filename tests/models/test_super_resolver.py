@@ -31,7 +31,6 @@ class SuperResolverTest(TestCase):
         e_a.build((None, cfg.audio.num_samples))
         expected = {
             "f1_finetune": self.weights_of(g, e_l, e_a) + (2,),
-            "f1_fixed": self.weights_of(g, e_l, e_a) + (2,),
             "f3_finetune": self.weights_of(g, e_l, e_a) + (6,),
             "lowres_only": self.weights_of(g, e_l) + (0,),
             "audio_only": self.weights_of(g, e_a) + (0,),

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-STAGE_DIRS = ("stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio",
+STAGE_DIRS = ("feature_net", "stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio",
               "fusion/f1_finetune", "fusion/f3_finetune", "fusion/f1_fixed", "classifiers", "sr_baseline")
 
 
@@ -33,7 +33,7 @@ def test_all_generates_data_and_runs_every_stage_in_order(quickstart):
     data, workdir, result = quickstart
     assert (data / "manifest.json").exists()
     starts = [line.split(":")[0] for line in result.stdout.splitlines() if line.startswith("[")]
-    assert starts[:-1] == [f"[{i}/9] {name}" for i, name in enumerate(STAGE_DIRS, start=1)]
+    assert starts[:-1] == [f"[{i}/{len(STAGE_DIRS)}] {name}" for i, name in enumerate(STAGE_DIRS, start=1)]
     assert starts[-1].startswith("[evaluation]")  # then the evaluation
     assert "all stages complete" in result.stdout
     for stage_dir in STAGE_DIRS:
@@ -78,7 +78,7 @@ def test_rerunning_all_skips_what_is_complete(quickstart):
     data, workdir, _ = quickstart
     result = train("--stage=all", f"--data={data}", f"--workdir={workdir}", "--steps=2")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.count("already complete, skipped") == 10  # 9 stage runs and the evaluation
+    assert result.stdout.count("already complete, skipped") == len(STAGE_DIRS) + 1  # every stage run and the evaluation
 
 
 def test_a_stage_resumes_from_its_checkpoint(quickstart, tmp_path):
@@ -133,10 +133,10 @@ def test_encoder_stage_on_mirrored_with_two_logical_cpus(quickstart, tmp_path):
     copy = tmp_path / "workdir"
     shutil.copytree(workdir, copy)
     shutil.rmtree(copy / "fusion")
-    result = train("--stage=fusion", "--fusion=f3_fixed", f"--data={data}", f"--workdir={copy}",
+    result = train("--stage=fusion", "--fusion=f1_fixed", f"--data={data}", f"--workdir={copy}",
                    "--steps=1", "--eval_every=100", "--strategy=mirrored", "--cpu_replicas=2")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert (copy / "fusion" / "f3_fixed" / "fusion.keras").exists()
+    assert (copy / "fusion" / "f1_fixed" / "fusion.keras").exists()
 
 
 def test_missing_prerequisite_names_the_file_and_the_stage_to_run(quickstart, tmp_path):

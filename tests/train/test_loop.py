@@ -9,6 +9,7 @@ import tensorflow as tf
 import keras
 
 from ears_tf.train import loop
+from ears_tf.workdir import layout
 
 
 class ToyStage(loop.Stage):
@@ -61,8 +62,8 @@ def test_trains_writes_done_and_evaluates(tmp_path):
     assert summary["steps"] == 40 and summary["resumed_from"] == 0
     assert stage.evaluated == [15, 30, 40]
     assert abs(summary["final"]["weight"] - 3.0) < 0.3
-    assert loop.is_done(str(tmp_path), "toy", 40) and not loop.is_done(str(tmp_path), "toy", 41)
-    with open(tmp_path / "toy" / loop.DONE) as f:
+    assert layout.is_done(str(tmp_path), "toy", 40) and not layout.is_done(str(tmp_path), "toy", 41)
+    with open(tmp_path / "toy" / layout.DONE) as f:
         assert json.load(f)["steps"] == 40
 
 
@@ -79,7 +80,7 @@ def test_sigterm_saves_a_checkpoint_and_the_run_resumes(tmp_path):
         loop.run(ToyStage(kill_at=7), options(tmp_path, 50))
     assert stopped.value.step == 8
     assert os.path.exists(stopped.value.checkpoint + ".index")
-    assert not loop.is_done(str(tmp_path), "toy")
+    assert not layout.is_done(str(tmp_path), "toy")
     again = ToyStage()
     summary = loop.run(again, options(tmp_path, 12))
     assert summary["resumed_from"] == 8
