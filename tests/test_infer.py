@@ -48,9 +48,9 @@ def error_lines(result):
 def inputs(tmp_path_factory):
     root = tmp_path_factory.mktemp("inputs")
     return {
-        "hr": write_face(root / "hr.png", 100),
+        "hr": write_face(root / "hr, smiling.png", 100),  # a comma in a path is not a list separator
         "lr": write_face(root / "lr.png", CFG.lr_size, seed=1),
-        "voice": write_wav(root / "voice.wav"),
+        "voice": write_wav(root / "voice, take 2.wav"),
         "silence": write_wav(root / "silence.wav", silent=True),
         "corrupt": root / "corrupt.wav",
     }

@@ -25,7 +25,7 @@ from absl import logging
 
 import keras
 
-from ears_tf.progress import Progress
+from ears_tf.progress import Progress, RunProgress
 from ears_tf.workdir import layout, run_config
 from ears_tf.workdir.atomic import sweep_partials
 
@@ -61,6 +61,7 @@ class LoopOptions:
     jit_compile: bool = True
     max_checkpoints: int = 2
     progress_every_s: float = 10.0  # between progress lines when the output is not a terminal
+    run_progress: RunProgress | None = None  # --stage=all: the stage's place in the run, the run's ETA
     # {"preset": ..., "overrides": {...}}: recorded as WORKDIR/config.json by the first stage.
     run_config: dict | None = None
 
@@ -176,7 +177,8 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
         return compiled[key]
 
     writer = tf.summary.create_file_writer(os.path.join(stage_dir, "logs"))
-    progress = Progress(stage.name, options.steps, start, stage.images_per_step, every_s=options.progress_every_s)
+    progress = Progress(stage.name, options.steps, start, stage.images_per_step, every_s=options.progress_every_s,
+                        run=options.run_progress)
     metrics, t0 = {}, time.perf_counter()
     with _StopFlag() as stop, writer.as_default():
         while int(step_var.numpy()) < options.steps:

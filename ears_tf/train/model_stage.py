@@ -22,7 +22,7 @@ import keras
 from ears_tf.config import Config, StageBudget
 from ears_tf.data import pipeline
 from ears_tf.workdir import layout
-from ears_tf.workdir.atomic import append_line
+from ears_tf.workdir.atomic import append_line, read_json_object, write_bytes, write_json
 from ears_tf.train.loop import Stage
 from ears_tf.visualize import figure_size, labelled_rows, save_png, speakers_first
 
@@ -35,10 +35,19 @@ class EncoderStageOptions:
     figure_examples: int = 8  # columns of the figure
 
 
+BEST_DIR = "best"  # WORKDIR/STAGE/best/: the models at the best validation figure so far
+BEST = "best.json"
+
+
 class ModelStage(Stage):
     budget_name: str  # the TrainConfig field with this stage's steps and batch size
     splits: tuple  # training splits
     with_audio: bool
+    # Model selection where a stage's held-out figure rises late (it memorises videos): at each
+    # evaluation the mean of `validation_scores` (lower is better) on `validation_split` is
+    # logged as val_<validation_metric>; the models at its best are kept and exported.
+    validation_split: str | None = None
+    validation_metric: str | None = None
 
     def __init__(self, config: Config, data_dir, workdir, batch_size: int | None = None, seed: int = 0,
                  options: EncoderStageOptions = EncoderStageOptions()):
@@ -52,8 +61,9 @@ class ModelStage(Stage):
         self.images_per_step = self.batch_size
         self.seed = seed
         self.options = options
-        self._test_examples = None
+        self._examples = {}
         self._eval_functions = {}
+        self._best = None  # {"step", "value"} of the best validation figure so far
 
     # What a subclass provides.
 
@@ -76,6 +86,10 @@ class ModelStage(Stage):
     @abc.abstractmethod
     def evaluate_examples(self, batch) -> tuple[dict, list, list]:
         """On a test batch (numpy dict): (per-example metric arrays, figure rows, row labels); no rows, no figure."""
+
+    def validation_scores(self, batch) -> np.ndarray:
+        """Per-example validation figure (lower is better) on a `validation_split` batch."""
+        raise NotImplementedError(f"{type(self).__name__} sets validation_split but has no validation_scores")
 
     # The shared machinery.
 
@@ -107,18 +121,18 @@ class ModelStage(Stage):
         self.optimizer.apply_gradients(zip(tape.gradient(total, variables), variables))
         return terms
 
-    def test_examples(self) -> dict:
-        """The first `eval_examples` test examples (numpy arrays), distinct speakers first."""
-        if self._test_examples is None:
+    def test_examples(self, split: str = "test") -> dict:
+        """The first `eval_examples` examples of `split` (numpy arrays), distinct speakers first."""
+        if split not in self._examples:
             options = pipeline.PipelineOptions(
                 batch_size=self.options.eval_examples, training=False, deterministic=True, drop_remainder=False,
                 with_audio=self.with_audio, hr_size=self.model_config.hr_size,
             )
-            batch = next(iter(pipeline.make_dataset(self.data_dir, "test", options, self.model_config.audio)))
+            batch = next(iter(pipeline.make_dataset(self.data_dir, split, options, self.model_config.audio)))
             examples = {k: v.numpy() for k, v in batch.items() if k != "video"}
             order = speakers_first(examples["speaker"], self.options.figure_examples)
-            self._test_examples = {k: v[order] for k, v in examples.items()}
-        return self._test_examples
+            self._examples[split] = {k: v[order] for k, v in examples.items()}
+        return self._examples[split]
 
     def apply(self, fn, *arrays) -> np.ndarray:
         """fn over the leading axis of `arrays` in chunks, compiled once per chunk shape."""
@@ -138,12 +152,37 @@ class ModelStage(Stage):
             figure = labelled_rows([row[:n] for row in rows], labels, figure_size(self.model_config.hr_size))
             save_png(os.path.join(stage_dir, "figures", f"step_{step:06d}.png"), figure)
             tf.summary.image("test_examples", figure[None], step=step)
+        if self.validation_split is not None:
+            metrics.update(self._select(step, stage_dir))
         append_line(os.path.join(stage_dir, "metrics.jsonl"),
                     json.dumps({"step": step, "examples": len(next(iter(per_example.values()))), **metrics}))
         return metrics
 
+    def _select(self, step: int, stage_dir: str) -> dict:
+        """Logs the validation figure; keeps the models in best/ when it is the best so far."""
+        best_file = os.path.join(stage_dir, BEST_DIR, BEST)
+        if self._best is None and os.path.isfile(best_file):  # a resumed run remembers its best
+            self._best = read_json_object(best_file, "value", float)
+        value = float(np.mean(self.validation_scores(self.test_examples(self.validation_split))))
+        if self._best is None or value < self._best["value"]:
+            for name, (model, _) in self.trained.items():
+                layout.save_model(model, os.path.join(stage_dir, BEST_DIR, f"{name}.keras"))
+            self._best = {"step": step, "value": value, "metric": f"val_{self.validation_metric}",
+                          "split": self.validation_split}
+            write_json(best_file, self._best)  # after the models: it names a complete set
+        return {f"val_{self.validation_metric}": value, "best_step": float(self._best["step"])}
+
     def export(self, stage_dir):
+        """The trained models, or with model selection those at the best validation figure."""
         paths = []
-        for model, artefact in self.trained.values():
-            paths.append(layout.save_model(model, artefact.path(self.workdir)))
+        if self._best is not None:
+            print(f"{self.name}: exporting the models of step {self._best['step']}, the best "
+                  f"{self._best['metric']} ({self._best['value']:.4g} on {self._best['split']})", flush=True)
+        for name, (model, artefact) in self.trained.items():
+            if self._best is not None:
+                with open(os.path.join(stage_dir, BEST_DIR, f"{name}.keras"), "rb") as f:
+                    write_bytes(artefact.path(self.workdir), f.read())
+                paths.append(artefact.path(self.workdir))
+            else:
+                paths.append(layout.save_model(model, artefact.path(self.workdir)))
         return paths

@@ -24,6 +24,10 @@ class PretrainAudioStage(EncoderStage):
     budget_name = "pretrain_audio"
     splits = ("d1",)
     with_audio = True
+    # Held-out videos of the same speakers: E_a's latent L1 there rises once it memorises the
+    # training videos (quickstart: after about 1,200 steps), so the best step is kept.
+    validation_split = "d2"
+    validation_metric = "latent_l1"
 
     def make_models(self):
         cfg = self.model_config
@@ -45,6 +49,10 @@ class PretrainAudioStage(EncoderStage):
 
     def codes(self, hr, waveform):
         return ops.stack([self.encoder(waveform), self.frontal_code(hr)], axis=1)  # [B, 2, k, D]
+
+    def validation_scores(self, batch):
+        codes = self.apply(self.codes, batch["hr"], batch["waveform"])  # [B, 2, k, D]
+        return np.abs(codes[:, 0] - codes[:, 1]).mean(axis=(1, 2))
 
     def evaluate_examples(self, batch):
         hr, waveform = batch["hr"], batch["waveform"]

@@ -11,9 +11,11 @@ import dataclasses
 import os
 import time
 
+from ears_tf import machine
 from ears_tf.config import Config
 from ears_tf.errors import InputError
 from ears_tf.train import loop, registry
+from ears_tf.progress import RunProgress, clock
 from ears_tf.workdir import layout
 
 
@@ -35,23 +37,50 @@ def ensure_data(data_dir, config: Config, seed: int, workers: int | None = None)
     return True
 
 
+def plan(config: Config, data_dir, workdir, steps: int | None, batch_size: int | None,
+         vgg16_weights: str | None) -> tuple[list, dict]:
+    """(every run with its step count, {run name: planned GFLOP} of the runs still to do)."""
+    from ears_tf.data import records
+    from ears_tf.train import budget
+
+    todo, planned = {}, []
+    for run in registry.ALL_RUNS:
+        run_budget = registry.budget(run.entry, config, data_dir, batch_size)
+        run_steps = steps or run_budget.steps
+        planned.append((run, run_steps))
+        if not layout.is_done(workdir, run.run_name, run_steps):
+            todo[run.run_name] = (run, run_steps * (batch_size or run_budget.batch_size))
+    if not todo:
+        return planned, {}
+    costs = budget.model_costs(config, records.Manifest.load(data_dir).num_speakers, with_vgg16=bool(vgg16_weights))
+    return planned, {name: images * budget.step_gflop_per_image(run.entry.name, costs, config, run.variant)
+                     for name, (run, images) in todo.items()}
+
+
 def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strategy, steps: int | None = None,
             batch_size: int | None = None, vgg16_weights: str | None = None, workers: int | None = None) -> list:
     """Runs every stage of `registry.ALL_RUNS`; returns each stage's done.json summary."""
     start = time.perf_counter()
+    matmul = machine.matmul_gflops(seconds=2.0)
+    print(f"machine: {machine.cpu_model()}, float32 matmul {matmul:.0f} GFLOP/s "
+          f"(the quickstart's budget is set for {machine.REFERENCE_GFLOPS:.0f})", flush=True)
     ensure_data(data_dir, config, options.seed, workers)
+    planned, costs = plan(config, data_dir, workdir, steps, batch_size, vgg16_weights)
+    if costs:
+        print(f"plan: {len(costs)} of {len(planned)} stage runs to do, {sum(costs.values()) / 1e6:.2f} PFLOP", flush=True)
+    progress = RunProgress(costs, len(planned))
     summaries, ran = [], False
-    total = len(registry.ALL_RUNS)
-    for index, run in enumerate(registry.ALL_RUNS, start=1):
-        label = f"[{index}/{total}] {run.run_name}"
-        stage_steps = steps or registry.default_steps(run, config, data_dir, batch_size)
-        if layout.is_done(workdir, run.run_name, stage_steps):
+    for index, (run, stage_steps) in enumerate(planned, start=1):
+        label = f"[{index}/{len(planned)}] {run.run_name}"
+        if run.run_name not in costs:
             print(f"{label}: already complete, skipped", flush=True)
         else:
             print(f"{label}: {stage_steps} steps", flush=True)
             stage = registry.make_stage(run, config, data_dir, workdir, batch_size=batch_size, seed=options.seed,
                                         vgg16_weights=vgg16_weights)
-            loop.run(stage, dataclasses.replace(options, steps=stage_steps), strategy)
+            progress.start(index, run.run_name)
+            loop.run(stage, dataclasses.replace(options, steps=stage_steps, run_progress=progress), strategy)
+            progress.finish()
             ran = True
         summaries.append(layout.read_done(workdir, run.run_name))
     print(f"all stages complete in {time.perf_counter() - start:.0f} s; outputs:", flush=True)
@@ -61,6 +90,10 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
         for path in summary["outputs"]:
             print(f"    {path}", flush=True)
     evaluate_once(data_dir, workdir, rerun=ran, seed=options.seed)
+    seconds = time.perf_counter() - start
+    print(f"run: {clock(seconds)} on this machine (matmul {matmul:.0f} GFLOP/s); scaled to the "
+          f"{machine.REFERENCE_GFLOPS:.0f} GFLOP/s reference machine: {clock(seconds * matmul / machine.REFERENCE_GFLOPS)}",
+          flush=True)
     return summaries
 
 

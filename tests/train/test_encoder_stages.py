@@ -1,6 +1,7 @@
 """`--stage=all` and the encoder / fusion stages through the CLI, on the smoke preset, a few steps each."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,9 +33,13 @@ def quickstart(trained_smoke):
 def test_all_generates_data_and_runs_every_stage_in_order(quickstart):
     data, workdir, result = quickstart
     assert (data / "manifest.json").exists()
-    starts = [line.split(":")[0] for line in result.stdout.splitlines() if line.startswith("[")]
+    starts = re.findall(r"^(\[\d+/\d+\] \S+|\[evaluation\]): ", result.stdout, re.M)
     assert starts[:-1] == [f"[{i}/{len(STAGE_DIRS)}] {name}" for i, name in enumerate(STAGE_DIRS, start=1)]
-    assert starts[-1].startswith("[evaluation]")  # then the evaluation
+    assert starts[-1] == "[evaluation]"  # then the evaluation
+    # The run's place and ETA on every progress line, the machine's rate first, the scaled time last.
+    assert re.search(r"^\[2/\d+\] stylegan 2/2 .*\| run ETA \d+:\d\d:\d\d", result.stdout, re.M)
+    assert re.search(r"^machine: .*, float32 matmul \d+ GFLOP/s", result.stdout, re.M)
+    assert re.search(r"^run: .* scaled to the 216 GFLOP/s reference machine: \d+:\d\d:\d\d$", result.stdout, re.M)
     assert "all stages complete" in result.stdout
     for stage_dir in STAGE_DIRS:
         done = json.loads((workdir / stage_dir / "done.json").read_text())
@@ -64,6 +69,23 @@ def test_each_encoder_stage_writes_its_model_figures_and_test_metrics(quickstart
             assert all(np.isfinite(line[name]) for name in metrics)
             assert line["examples"] == 12  # the smoke test split: 6 speakers x 1 video x 2 frames
     assert "perceptual loss on the trained StyleGAN discriminator" in quickstart[2].stdout
+
+
+def test_pretrain_audio_exports_the_step_with_the_best_held_out_latent_l1(quickstart):
+    import keras
+
+    import ears_tf.models  # noqa: F401  (registers the saved classes)
+
+    _, workdir, result = quickstart
+    folder = workdir / "pretrain_audio"
+    logged = {line["step"]: line["val_latent_l1"] for line in map(json.loads, (folder / "metrics.jsonl").read_text().splitlines())}
+    best = json.loads((folder / "best" / "best.json").read_text())
+    assert best["split"] == "d2" and best["value"] == min(logged.values()) and logged[best["step"]] == best["value"]
+    exported = keras.saving.load_model(folder / "encoder_audio.keras", compile=False)
+    kept = keras.saving.load_model(folder / "best" / "encoder_audio.keras", compile=False)
+    for a, b in zip(exported.get_weights(), kept.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert f"pretrain_audio: exporting the models of step {best['step']}, the best val_latent_l1" in result.stdout
 
 
 def test_classifiers_stage_writes_both_classifiers_and_their_test_accuracy(quickstart):

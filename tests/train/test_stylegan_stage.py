@@ -1,6 +1,7 @@
 """The `stylegan` stage through its CLI, on the smoke preset, a few steps at a time."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -16,10 +17,11 @@ def train(*args, timeout=600, stage="stylegan"):
 
 
 @pytest.fixture(scope="module")
-def trained(smoke_data, tmp_path_factory):
+def trained(smoke_data, trained_smoke, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("stylegan")
-    features = train(f"--data={smoke_data}", f"--workdir={workdir}", "--steps=2", stage="feature_net")
-    assert features.returncode == 0, features.stderr[-3000:]
+    # The FD's feature network is its own stage; the `--stage=all` workdir has trained one on this data.
+    shutil.copytree(trained_smoke[1] / "feature_net", workdir / "feature_net")
+    (workdir / "config.json").write_bytes((trained_smoke[1] / "config.json").read_bytes())
     result = train(f"--data={smoke_data}", f"--workdir={workdir}", "--steps=3", "--eval_every=2")
     assert result.returncode == 0, result.stderr[-3000:]
     return workdir, result
@@ -75,3 +77,21 @@ def test_missing_data_is_one_line_and_exit_2(tmp_path):
         f"error: {tmp_path / 'nothing'}: not a records folder (no manifest.json); "
         "make one with python -m ears_tf.data.synthetic"
     ]
+
+
+def test_without_the_feature_network_the_fd_is_skipped_and_said_once(tmp_path, capsys):
+    import tensorflow as tf
+
+    from ears_tf import config
+    from ears_tf.train.stylegan import StyleGANStage
+
+    stage = StyleGANStage(config.get_preset("smoke"), data_dir=str(tmp_path / "unused"), workdir=str(tmp_path))
+    stage.build(tf.distribute.get_strategy())
+    writer = tf.summary.create_file_writer(str(tmp_path / "logs"))
+    with writer.as_default():
+        assert stage.evaluate(1, str(tmp_path / "stylegan"), writer) == {}
+        assert stage.evaluate(2, str(tmp_path / "stylegan"), writer) == {}
+    said = capsys.readouterr().out
+    assert said.count("no Frechet distance") == 1
+    assert f"{tmp_path / 'feature_net' / 'feature_net.keras'} is missing" in said
+    assert (tmp_path / "stylegan" / "samples" / "step_000002_noise_off.png").exists()

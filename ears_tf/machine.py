@@ -1,0 +1,53 @@
+"""What this machine can do: its CPU, its float32 matmul rate, timing and peak memory.
+
+The matmul rate is the yardstick of every speed figure: benchmarks print their GFLOP/s as a
+share of it, and `--stage=all` prints it at its start and scales its wall time to the
+reference machine its budget was set on (`REFERENCE_GFLOPS`), since one run is about 3x
+slower on an AVX2-only CPU than on an AVX-512 one.
+"""
+from __future__ import annotations
+
+import platform
+import resource
+import time
+
+# The float32 matmul rate (2048^2) of the 2-core machine the quickstart's budget is set for.
+REFERENCE_GFLOPS = 216.0
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def timed(fn, seconds: float, warmup: int = 2) -> float:
+    """Seconds per call, averaged over at least `seconds` (and at least 3 calls)."""
+    for _ in range(warmup):
+        fn()
+    calls, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds or calls < 3:
+        fn()
+        calls += 1
+    return (time.perf_counter() - start) / calls
+
+
+def matmul_gflops(seconds: float) -> float:
+    """The float32 matmul rate (2048^2) of this machine, the yardstick of every GFLOP/s share."""
+    import tensorflow as tf
+
+    n = 2048
+    a = tf.random.normal((n, n))
+    b = tf.random.normal((n, n))
+    matmul = tf.function(lambda: tf.linalg.matmul(a, b)[0, 0])
+    return 2 * n ** 3 / timed(lambda: matmul().numpy(), seconds) / 1e9
+
+
+def peak_rss_gb() -> float:
+    """This process's peak resident memory so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
