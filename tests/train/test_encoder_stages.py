@@ -33,7 +33,7 @@ def quickstart(trained_smoke):
 def test_all_generates_data_and_runs_every_stage_in_order(quickstart):
     data, workdir, result = quickstart
     assert (data / "manifest.json").exists()
-    starts = re.findall(r"^(\[\d+/\d+\] \S+|\[evaluation\]): ", result.stdout, re.M)
+    starts = re.findall(r"^(\[\d+/\d+\] \S+(?=: )|\[evaluation\])", result.stdout, re.M)
     assert starts[:-1] == [f"[{i}/{len(STAGE_DIRS)}] {name}" for i, name in enumerate(STAGE_DIRS, start=1)]
     assert starts[-1] == "[evaluation]"  # then the evaluation
     # The run's place and ETA on every progress line, the machine's rate first, the scaled time last.

@@ -73,8 +73,8 @@ def test_sigterm_during_data_generation_leaves_nothing(tmp_path):
     output = tmp_path / "records"
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
     process = subprocess.Popen(
-        [sys.executable, "-m", "ears_tf.data.synthetic", f"--output={output}", "--preset=smoke", "--speakers=60",
-         "--workers=1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        [sys.executable, "-m", "ears_tf.data.synthetic", f"--output={output}", "--preset=smoke", "--speakers=200",
+         "--workers=2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
     )
     deadline = time.monotonic() + 120
     while not any(p.name.startswith(".partial-") for p in tmp_path.iterdir()):  # generation has begun
@@ -82,7 +82,9 @@ def test_sigterm_during_data_generation_leaves_nothing(tmp_path):
         time.sleep(0.2)
     time.sleep(1.0)
     process.send_signal(signal.SIGTERM)
+    stopped = time.monotonic()
     _, stderr = process.communicate(timeout=120)
+    assert time.monotonic() - stopped < 15, "the queued videos were rendered before it stopped"
     assert process.returncode == 128 + signal.SIGTERM, stderr[-2000:]
     assert [line for line in stderr.splitlines() if line.startswith("error:")] == [
         "error: stopped by signal 15; outputs in progress were removed"]

@@ -75,8 +75,13 @@ def _map_jobs(jobs: list[VideoJob], workers: int):
         return
     # Spawned workers import only numpy and Pillow; results come back in job order.
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+    try:
         yield from pool.map(render_video, jobs, chunksize=4)
+    except BaseException:  # an error, SIGTERM or SIGINT: drop the queued videos instead of rendering them all
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def generate(output, config: Config, seed: int = 0, workers: int | None = None, progress: bool = True):
