@@ -28,8 +28,11 @@ def test_fused_model_is_the_trained_parts(trained_smoke):
     rng = np.random.default_rng(0)
     lr = rng.uniform(-1, 1, (3, CFG.lr_size, CFG.lr_size, 3)).astype(np.float32)
     waveform = rng.normal(0, 0.1, (3, CFG.audio.num_samples)).astype(np.float32)
-    expected = g(fusion(e_l(lr), e_a(waveform)), noise_mode="off")
-    np.testing.assert_allclose(inference.super_resolve(model, lr, waveform, batch_size=2), expected, atol=1e-4, rtol=1e-4)
+    expected = np.asarray(g(fusion(e_l(lr), e_a(waveform)), noise_mode="off"))
+    # Batches of 2 and 3 may take different float32 kernels; the untrained smoke generator's
+    # images reach about 5, so the tolerance scales with them, as export's float32 gate does.
+    tolerance = 1e-4 * max(1.0, float(np.abs(expected).max()))
+    np.testing.assert_allclose(inference.super_resolve(model, lr, waveform, batch_size=2), expected, atol=tolerance)
 
 
 def test_audio_only_uses_the_pretrained_audio_encoder(trained_smoke):
