@@ -18,6 +18,7 @@ ENTRY_POINTS = {
     "train": ["-m", "ears_tf.train"], "infer": ["-m", "ears_tf.infer"], "evaluate": ["-m", "ears_tf.evaluate"],
     "export": ["-m", "export"], "synthetic": ["-m", "ears_tf.data.synthetic"],
     "voxceleb": ["-m", "ears_tf.data.voxceleb"], "pairs": ["-m", "ears_tf.data.pairs"],
+    "convert": ["-m", "ears_tf.convert"],
 }
 
 
@@ -107,6 +108,35 @@ def cases(tmp_path_factory, smoke_data, trained_smoke):
     pairs_root = root / "pairs_without_images"
     (pairs_root / "audio").mkdir(parents=True)
 
+    # A workdir whose generator was converted from the authors' release.
+    converted = root / "converted_workdir"
+    (converted / "stylegan").mkdir(parents=True)
+    shutil.copy(smoke_workdir / "config.json", converted / "config.json")
+    (converted / "stylegan" / "done.json").write_text(json.dumps({"steps": 0, "converted": {"from": {}}}))
+
+    # Checkpoints in the authors' format with one thing wrong, and pickles that are not snapshots.
+    import pickle
+
+    from tests.convert.authors_format import checkpoint_shapes, write_checkpoint
+
+    from ears_tf.config import get_preset
+
+    mini = dataclasses.replace(get_preset("paper").model, latent_dim=16, fmap_base=256, fmap_max=16,
+                               mapping_layers=2, el_stem_filters=4, el_filters=(4, 12, 36), ea_filters_base=4,
+                               ea_filters_max=8, ea_dense=64)
+    shapes = checkpoint_shapes(mini)
+    authors = write_checkpoint(root / "authors", shapes)
+    lacking = write_checkpoint(root / "lacking", {k: v for k, v in shapes.items() if k != "AUDIO_VISUAL_FUSER//fully_connected/biases"})
+    ours_format = root / "ours_format"
+    import tensorflow as tf
+
+    tf.train.Checkpoint(v=tf.Variable([1.0, 2.0])).write(str(ours_format / "ckpt"))
+    not_checkpoint = root / "garbage_ckpt"
+    not_checkpoint.mkdir()
+    garbage(not_checkpoint / "model-0.index")
+    other_pickle = root / "other.pkl"
+    other_pickle.write_bytes(pickle.dumps({"G": 1}))
+
     data = f"--data={smoke_data}"
     out = root / "out"
     return [
@@ -130,6 +160,8 @@ def cases(tmp_path_factory, smoke_data, trained_smoke):
         Case("train_corrupt_prerequisite", "train", ("--stage=encoder_hr", "--preset=smoke", data,
                                                      f"--workdir={corrupt_models}", "--jit=false"),
              str(corrupt_models / "stylegan"), (corrupt_models,)),
+        Case("train_a_converted_stage", "train", ("--stage=stylegan", "--preset=smoke", data, f"--workdir={converted}",
+                                                  "--jit=false"), str(converted / "stylegan" / "done.json"), (converted,)),
         Case("train_all_into_a_busy_data_folder", "train", ("--stage=all", f"--data={busy}", f"--workdir={out}"),
              str(busy), (busy, out)),
         # python -m ears_tf.infer
@@ -194,6 +226,21 @@ def cases(tmp_path_factory, smoke_data, trained_smoke):
         Case("pairs_busy_output", "pairs", (f"--root={pairs_root}", f"--output={busy}"), str(busy), (busy,)),
         Case("pairs_corrupt_audio_only", "pairs", (f"--root={_pairs_with(root, image, corrupt_wav)}", f"--output={out}"),
              str(root / "pairs_corrupt"), (out,)),
+        # python -m ears_tf.convert
+        Case("convert_missing_checkpoint", "convert", (f"--checkpoint={root / 'none' / 'model-0'}", f"--workdir={out}"),
+             str(root / "none" / "model-0.index"), (out,)),
+        Case("convert_not_a_checkpoint", "convert", (f"--checkpoint={not_checkpoint / 'model-0'}", f"--workdir={out}"),
+             str(not_checkpoint / "model-0.index"), (out, not_checkpoint)),
+        Case("convert_checkpoint_of_another_model", "convert", (f"--checkpoint={ours_format / 'ckpt'}",
+                                                                f"--workdir={out}"), str(ours_format / "ckpt"), (out,)),
+        Case("convert_missing_variable", "convert", (f"--checkpoint={lacking}", f"--workdir={out}"),
+             "AUDIO_VISUAL_FUSER//fully_connected/biases", (out,)),
+        Case("convert_pickle_of_another_class", "convert", (f"--checkpoint={authors}", f"--stylegan_pkl={other_pickle}",
+                                                            f"--workdir={out}"), str(other_pickle), (out,)),
+        Case("convert_not_a_pickle", "convert", (f"--checkpoint={authors}", f"--stylegan_pkl={not_image}",
+                                                 f"--workdir={out}"), str(not_image), (out,)),
+        Case("convert_into_a_busy_workdir", "convert", (f"--checkpoint={authors}", f"--workdir={busy}"), str(busy),
+             (busy,)),
     ]
 
 
@@ -223,7 +270,7 @@ def outcomes(cases):
 CASE_NAMES = [
     "train_unknown_stage", "train_unknown_flag", "train_zero_steps", "train_no_manifest", "train_workdir_through_a_file",
     "train_other_preset", "train_truncated_config", "train_unreadable_records", "train_missing_prerequisite",
-    "train_corrupt_prerequisite", "train_all_into_a_busy_data_folder",
+    "train_corrupt_prerequisite", "train_a_converted_stage", "train_all_into_a_busy_data_folder",
     "infer_no_workdir", "infer_not_an_image", "infer_corrupt_audio", "infer_workdir_without_models", "infer_bad_variant", "infer_output_through_a_file",
     "infer_missing_audio_folder", "infer_truncated_config",
     "evaluate_no_workdir", "evaluate_data_of_another_preset", "evaluate_malformed_manifest",
@@ -233,6 +280,8 @@ CASE_NAMES = [
     "synthetic_one_speaker", "synthetic_busy_output", "synthetic_output_through_a_file",
     "voxceleb_no_root", "voxceleb_zero_fps",
     "pairs_no_images", "pairs_busy_output", "pairs_corrupt_audio_only",
+    "convert_missing_checkpoint", "convert_not_a_checkpoint", "convert_checkpoint_of_another_model",
+    "convert_missing_variable", "convert_pickle_of_another_class", "convert_not_a_pickle", "convert_into_a_busy_workdir",
 ]
 
 

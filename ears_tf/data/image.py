@@ -60,13 +60,19 @@ def _pillow_resize_8bit(values, height: int, width: int):
     return values
 
 
-def _bytescale(values):
-    """scipy.misc.bytescale on float input: per image (x - min) * 255 / (max - min), rounded half up."""
+def _bytescale(images_uint8):
+    """scipy.misc.bytescale of the authors' float32 image: per image (x - min) * 255 / (max - min),
+    + 0.5, truncated. In float32 as they ran it, so exact half-way levels round as float32
+    arithmetic makes them (127.49998, not 127.5, for some contrast ranges)."""
+    # Their image is k * float32(1 / 255) (convert_image_dtype's product, not a division:
+    # 204 gives 0.8000001, not 0.8); the half-way levels depend on that last bit.
+    values = tf.cast(images_uint8, tf.float32) * tf.constant(1.0 / 255.0, tf.float32)
     low = tf.reduce_min(values, axis=[1, 2, 3], keepdims=True)
     high = tf.reduce_max(values, axis=[1, 2, 3], keepdims=True)
     span = high - low
-    scale = 255.0 / tf.where(span == 0.0, tf.ones_like(span), span)
-    return tf.floor(tf.clip_by_value((values - low) * scale, 0.0, 255.0) + 0.5)
+    # scipy: float(255) / span in float64, then the float32 array times it in float32.
+    scale = tf.cast(255.0 / tf.cast(tf.where(span == 0.0, tf.ones_like(span), span), tf.float64), tf.float32)
+    return tf.cast(tf.floor(tf.clip_by_value((values - low) * scale, 0.0, 255.0) + 0.5), tf.float64)
 
 
 def resize_uint8(images, size: int):
@@ -100,8 +106,8 @@ def downsample_16x(images, mode: str = "authors", hr_size: int | None = None):
     lr_size = hr_size // SR_FACTOR
 
     if mode == "authors":
-        scaled = _bytescale(tf.cast(batch, tf.float64))
-        out = tf.cast(_pillow_resize_8bit(scaled, lr_size, lr_size), tf.float32) / 255.0 * 2.0 - 1.0
+        levels = _pillow_resize_8bit(_bytescale(batch), lr_size, lr_size)  # integers 0..255, float64
+        out = tf.cast(levels, tf.float32) / 255.0 * 2.0 - 1.0
     else:
         out = tf.clip_by_value(bicubic_resize(to_unit_range(batch), lr_size, lr_size), -1.0, 1.0)
     return out[0] if squeeze else out

@@ -133,16 +133,21 @@ class SynthesisNetwork(keras.layers.Layer):
         self.to_rgb = EqualizedConv2D(3, 1, gain=1.0, use_bias=True, name="to_rgb")
         self.to_rgb.build((batch, size, size, channels))
 
-    def call(self, w, noise_mode="random"):
+    def layer_outputs(self, w, noise_mode="random") -> list:
+        """The k layers' outputs (after each epilogue), lowest resolution first: [B, R, R, nf] each."""
         x = self.const(w)  # [B, 4, 4, nf(1)]
-        x = self.epilogues[0](x, w[:, 0], noise_mode=noise_mode)
-        x = self.epilogues[1](self.conv4(x), w[:, 1], noise_mode=noise_mode)
+        outputs = [self.epilogues[0](x, w[:, 0], noise_mode=noise_mode)]
+        outputs.append(self.epilogues[1](self.conv4(outputs[-1]), w[:, 1], noise_mode=noise_mode))
         for index, (up, blur, epi0, conv, epi1) in enumerate(self.blocks):
+            x = outputs[-1]
             for layer in up:
                 x = layer(x)  # [B, 2H, 2W, nf(res - 1)]
-            x = epi0(blur(x), w[:, 2 * index + 2], noise_mode=noise_mode)
-            x = epi1(conv(x), w[:, 2 * index + 3], noise_mode=noise_mode)
-        return self.to_rgb(x)  # [B, HR, HR, 3]
+            outputs.append(epi0(blur(x), w[:, 2 * index + 2], noise_mode=noise_mode))
+            outputs.append(epi1(conv(outputs[-1]), w[:, 2 * index + 3], noise_mode=noise_mode))
+        return outputs
+
+    def call(self, w, noise_mode="random"):
+        return self.to_rgb(self.layer_outputs(w, noise_mode)[-1])  # [B, HR, HR, 3]
 
     def compute_output_shape(self, w_shape):
         return (w_shape[0], self.model_config.hr_size, self.model_config.hr_size, 3)

@@ -25,6 +25,7 @@ from absl import logging
 
 import keras
 
+from ears_tf.errors import InputError
 from ears_tf.progress import Progress, RunProgress
 from ears_tf.workdir import layout, run_config
 from ears_tf.workdir.atomic import sweep_partials
@@ -134,6 +135,10 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
     stage_dir = os.path.join(options.workdir, stage.name)
     keras.utils.set_random_seed(options.seed)
 
+    done = os.path.join(stage_dir, layout.DONE)
+    if os.path.isfile(done) and (layout.read_done(options.workdir, stage.name) or {}).get("converted"):
+        raise InputError(done, "this stage's models were converted from the authors' release; training it would "
+                               "replace them: train in a new workdir")
     # Bad data or a bad prerequisite fails here, before anything is written to the workdir.
     stage.dataset(options.seed)
     with strategy.scope():

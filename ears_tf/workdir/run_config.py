@@ -25,7 +25,7 @@ def config_path(workdir) -> str:
     return os.path.join(os.fspath(workdir), CONFIG)
 
 
-def _versions() -> dict:
+def versions() -> dict:
     versions = {"python": platform.python_version()}
     for name in _PACKAGES:
         try:
@@ -72,7 +72,7 @@ def record(workdir, preset: str, overrides: dict) -> None:
         "format": FORMAT,
         "preset": preset,
         "overrides": {k: v for k, v in sorted(overrides.items()) if v is not None},
-        "versions": _versions(),
+        "versions": versions(),
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "arguments": sys.argv[1:],
     })

@@ -7,11 +7,13 @@ from ears_tf.data import image
 
 
 def authors_reference(img: np.ndarray, lr_size: int) -> np.ndarray:
-    """scipy 1.0's imresize(img.astype(float), (lr, lr), 'bicubic') written out: bytescale, then PIL."""
-    data = img.astype(np.float64)
+    """scipy 1.0's imresize(img, (lr, lr), 'bicubic') on the authors' float32 image, written out:
+    bytescale in float32 (numpy 1.x keeps the float32 array's type), then PIL."""
+    data = img.astype(np.float32) * np.float32(1.0 / 255.0)  # as tf.image.convert_image_dtype makes it
     cmin, cmax = data.min(), data.max()
-    span = cmax - cmin if cmax != cmin else 1.0
-    scaled = ((data - cmin) * (255.0 / span)).clip(0, 255) + 0.5
+    span = cmax - cmin if cmax != cmin else np.float32(1.0)
+    scale = np.float32(255.0 / np.float64(span))
+    scaled = ((data - cmin) * scale).clip(0, 255) + np.float32(0.5)
     resized = Image.fromarray(scaled.astype(np.uint8)).resize((lr_size, lr_size), Image.BICUBIC)
     return np.asarray(resized).astype(np.float32) / 255.0 * 2.0 - 1.0
 

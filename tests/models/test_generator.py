@@ -28,6 +28,17 @@ class GeneratorTest(TestCase):
         repeated = g(np.repeat(self.z[:, :1], self.cfg.num_styles, axis=1), noise_mode="off")
         self.assertAllClose(plain, repeated, atol=1e-5)
 
+    def test_layer_outputs_lead_to_the_image(self):
+        g = models.Generator(self.cfg)
+        g(self.z, noise_mode="off")
+        w = g.map(self.z)
+        outputs = g.synthesis.layer_outputs(w, noise_mode="off")
+        self.assertEqual(len(outputs), self.cfg.num_styles)
+        sizes = [4, 4] + [2 ** (i // 2 + 2) for i in range(2, self.cfg.num_styles)]
+        self.assertEqual([o.shape[1] for o in outputs], sizes)
+        self.assertEqual([o.shape[-1] for o in outputs][-1], self.cfg.fmaps(self.cfg.resolution_log2 - 1))
+        self.assertAllClose(g.synthesis.to_rgb(outputs[-1]), g(self.z, noise_mode="off"), atol=1e-6)
+
     def test_each_layer_uses_its_own_code(self):
         g = models.Generator(self.cfg)
         g(self.z)
