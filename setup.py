@@ -26,6 +26,9 @@ setuptools.setup(
         "imageio-ffmpeg>=0.4.9",
     ],
     extras_require={
-        "dev": ["pytest>=7", "pytest-timeout>=2.1"],
+        # selenium drives Debian's chromium in the demo's browser test (.ci/run installs it).
+        "dev": ["pytest>=7", "pytest-timeout>=2.1", "selenium>=4.10"],
+        # python -m ears_tf.demo
+        "demo": ["gradio>=5,<7"],
     },
 )
