@@ -25,7 +25,7 @@ from ears_tf import variants
 from ears_tf.config import ModelConfig
 from ears_tf.convert import mapping, names, widths
 from ears_tf.convert.snapshot import Snapshot, read_snapshot
-from ears_tf.errors import InputError
+from ears_tf.errors import InputError, reason
 
 # Without the snapshot, w_avg (truncation's centre, not trainable, so not in the
 # checkpoint) is estimated as StyleGAN tracks it: the mean of w over z ~ N(0, I).
@@ -80,8 +80,6 @@ class CheckpointFile:
             self.shapes = {name: tuple(shape) for name, shape in self.reader.get_variable_to_shape_map().items()}
             dtypes = self.reader.get_variable_to_dtype_map()
         except Exception as error:  # DataLossError and friends: not a checkpoint
-            from ears_tf.errors import reason
-
             raise InputError(index, f"not a readable TensorFlow checkpoint ({reason(error)})") from None
         self.path = path
         self.files = [index] + sorted(
@@ -96,8 +94,6 @@ class CheckpointFile:
         try:
             return np.asarray(self.reader.get_tensor(name), dtype=np.float32)
         except Exception as error:
-            from ears_tf.errors import reason
-
             raise InputError(self.files[-1], f"cannot read variable {name} ({reason(error)})") from None
 
 
