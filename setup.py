@@ -27,7 +27,8 @@ setuptools.setup(
     ],
     extras_require={
         # selenium drives Debian's chromium in the demo's browser test (.ci/run installs it).
-        "dev": ["pytest>=7", "pytest-timeout>=2.1", "selenium>=4.10"],
+        # pytest-xdist runs the suite on two workers (pytest.ini); filelock shares its session fixtures.
+        "dev": ["pytest>=7", "pytest-timeout>=2.1", "pytest-xdist>=3.5", "filelock>=3.12", "selenium>=4.10"],
         # python -m ears_tf.demo
         "demo": ["gradio>=5,<7"],
     },

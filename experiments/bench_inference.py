@@ -32,7 +32,8 @@ flags.DEFINE_string("workdir", None, "Load trained weights from this workdir (de
 flags.DEFINE_float("seconds", 10.0, "Timed seconds per measurement, after warm-up.")
 flags.DEFINE_list("paths", list(PATHS), "Paths to measure.")
 flags.DEFINE_float("memory_limit_gb", 20.0, "Kill a path whose process exceeds this resident memory.")
-flags.DEFINE_string("artefacts", None, "Folder for the exported artefacts (default: a temporary one).")
+flags.DEFINE_string("artefacts", None, "Folder for the exported artefacts (default: a temporary one); artefacts "
+                    "already there, as `python -m export --output=` names them, are used as they are.")
 flags.DEFINE_string("child", None, "Internal: run one path and print its JSON.")
 FLAGS = flags.FLAGS
 
@@ -90,14 +91,13 @@ def runner_for(path_name: str, model, folder: str):
         from export.tflite import convert_tflite, export_tflite_source, fitting_quantizations
 
         quantization = path_name.split("_", 1)[1]
-        saved = os.path.join(folder, "tflite_source", "ears_tf", "1")
-        if not os.path.isdir(saved):
-            export_tflite_source(model, os.path.join(folder, "tflite_source"))
-        if quantization not in fitting_quantizations(saved):
-            raise RuntimeError(f"{quantization} weights exceed the 2 GB flatbuffer limit")
-
-        target = os.path.join(folder, f"ears_tf_{quantization}.tflite")
+        target = os.path.join(folder, f"ears_tf_{quantization}.tflite")  # as `python -m export` names it
         if not os.path.isfile(target):  # converted from the TFLite source (direct convs), not the SavedModel
+            saved = os.path.join(folder, "tflite_source", "ears_tf", "1")
+            if not os.path.isdir(saved):
+                export_tflite_source(model, os.path.join(folder, "tflite_source"))
+            if quantization not in fitting_quantizations(saved):
+                raise RuntimeError(f"{quantization} weights exceed the 2 GB flatbuffer limit")
             convert_tflite(saved, target, quantization)
         interpreter = tf.lite.Interpreter(model_path=target, num_threads=os.cpu_count())
         signature = interpreter.get_signature_runner("serving_default")

@@ -1,4 +1,5 @@
-"""`python -m export --workdir=DIR --format=saved_model|tflite|onnx --output=DIR [--variant=f3_finetune]`.
+"""`python -m export --workdir=DIR --format=saved_model|tflite|onnx --output=DIR [--variant=f3_finetune]
+[--quantizations=float32,float16,int8]`.
 
 Exports the fused inference model of a trained workdir, reloads every artefact and
 compares it with the Keras model on random and real-looking inputs. Each format has a
@@ -16,10 +17,13 @@ from absl import flags
 
 from ears_tf.variants import DEFAULT, VARIANT_NAMES
 from export.parity import MIN_PSNR_DB
+from export.tflite import QUANTIZATIONS
 from ears_tf import cli
 from ears_tf.errors import InputError
 
 FORMATS = ("saved_model", "tflite", "onnx")
+
+
 class ParityError(Exception):
     """An exported artefact disagrees with the Keras model."""
 
@@ -32,6 +36,11 @@ flags.DEFINE_string("name", "ears_tf", "Model name (the SavedModel folder TF Ser
 flags.DEFINE_integer("version", 1, "SavedModel version folder.", lower_bound=1)
 flags.DEFINE_float("min_psnr_float16", MIN_PSNR_DB["float16"],
                    "Gate: TFLite float16 must reach this mean PSNR against Keras (dB).", lower_bound=0.0)
+flags.DEFINE_list("quantizations", list(QUANTIZATIONS),
+                  "With --format=tflite: the flatbuffers to write, of " + ", ".join(QUANTIZATIONS) + ".")
+flags.register_validator("quantizations", lambda names: bool(names) and set(names) <= set(QUANTIZATIONS)
+                         and len(set(names)) == len(names),
+                         "must list some of " + ", ".join(QUANTIZATIONS) + ", each once")
 flags.DEFINE_float("min_psnr_int8", MIN_PSNR_DB["int8"],
                    "Gate: TFLite int8 must reach this mean PSNR against Keras (dB).", lower_bound=0.0)
 flags.mark_flags_as_required(["workdir", "format", "output"])
@@ -70,7 +79,7 @@ def export(model, output) -> dict:
     from export import parity
     from export.onnx import convert_onnx
     from export.saved_model import export_saved_model
-    from export.tflite import QUANTIZATIONS, convert_tflite, export_tflite_source, fitting_quantizations
+    from export.tflite import convert_tflite, export_tflite_source, fitting_quantizations
 
     artefacts = {}
     if FLAGS.format == "saved_model":
@@ -80,13 +89,16 @@ def export(model, output) -> dict:
         with tempfile.TemporaryDirectory() as source:
             saved = export_tflite_source(model, source, FLAGS.name, FLAGS.version)
             fitting = fitting_quantizations(saved)
-            for quantization in QUANTIZATIONS:
+            for quantization in (q for q in QUANTIZATIONS if q in FLAGS.quantizations):
                 if quantization not in fitting:
                     print(f"tflite_{quantization}: skipped, its weights exceed the 2 GB flatbuffer limit")
                     continue
                 path = os.path.join(output, f"{FLAGS.name}_{quantization}.tflite")
                 convert_tflite(saved, path, quantization)
                 artefacts[f"tflite_{quantization}"] = (path, parity.run_tflite, quantization)
+            if not artefacts:
+                raise InputError(FLAGS.workdir, f"no flatbuffer of --quantizations={','.join(FLAGS.quantizations)} "
+                                                "fits the 2 GB limit; add int8 or float16")
     else:
         path = convert_onnx(model, os.path.join(output, f"{FLAGS.name}.onnx"))
         artefacts["onnx"] = (path, parity.run_onnx, "float32")

@@ -3,8 +3,27 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import dataclasses  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 
 import pytest  # noqa: E402
+from filelock import FileLock  # noqa: E402
+
+
+def shared_folder(tmp_path_factory, name: str, build):
+    """ROOT/name, made (empty) then filled by `build(folder)` once per test run: under pytest-xdist (pytest.ini
+    runs two workers) the first worker to ask builds it and the others wait for it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder, done = root / name, root / f"{name}.done"
+    with FileLock(str(root / f"{name}.lock")):
+        if not done.exists():
+            folder.mkdir(exist_ok=True)
+            build(folder)
+            done.touch()
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -19,9 +38,8 @@ def smoke_data(tmp_path_factory, smoke_config):
     """A smoke-preset records folder, generated once per test session."""
     from ears_tf.data.synthetic.dataset import generate
 
-    path = tmp_path_factory.mktemp("smoke") / "records"
-    generate(path, smoke_config, seed=0, workers=1, progress=False)
-    return path
+    return shared_folder(tmp_path_factory, "smoke", lambda folder: generate(
+        folder / "records", smoke_config, seed=0, workers=1, progress=False)) / "records"
 
 
 @pytest.fixture(scope="session")
@@ -35,9 +53,8 @@ def premise_data(tmp_path_factory):
         quickstart,
         data=dataclasses.replace(quickstart.data, speakers=150, videos_d1=1, videos_d2=2, videos_test=1, frames_per_video=2),
     ).validate()
-    path = tmp_path_factory.mktemp("premise") / "records"
-    generate(path, small, seed=1, workers=2, progress=False)
-    return path
+    return shared_folder(tmp_path_factory, "premise", lambda folder: generate(
+        folder / "records", small, seed=1, workers=2, progress=False)) / "records"
 
 
 @pytest.fixture(scope="session")
@@ -46,16 +63,16 @@ def trained_smoke(tmp_path_factory):
 
     Returns (data dir, workdir, the completed process). Tests that change the workdir copy it.
     """
-    import subprocess
-    import sys
+    def build(root):
+        data, workdir = root / "data", root / "workdir"
+        result = subprocess.run(
+            [sys.executable, "-m", "ears_tf.train", "--preset=smoke", "--jit=false", "--stage=all", f"--data={data}",
+             f"--workdir={workdir}", "--steps=2", "--eval_every=1", "--workers=1"],
+            capture_output=True, text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"), timeout=900,
+        )
+        (root / "result.json").write_text(json.dumps([result.args, result.returncode, result.stdout, result.stderr]))
 
-    root = tmp_path_factory.mktemp("all")
-    data, workdir = root / "data", root / "workdir"
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run(
-        [sys.executable, "-m", "ears_tf.train", "--preset=smoke", "--jit=false", "--stage=all", f"--data={data}",
-         f"--workdir={workdir}", "--steps=2", "--eval_every=1", "--workers=1"],
-        capture_output=True, text=True, env=env, timeout=900,
-    )
+    root = shared_folder(tmp_path_factory, "all", build)
+    result = subprocess.CompletedProcess(*json.loads((root / "result.json").read_text()))
     assert result.returncode == 0, result.stderr[-3000:]
-    return data, workdir, result
+    return root / "data", root / "workdir", result

@@ -20,6 +20,8 @@ ENTRY_POINTS = (
     ("python -m ears_tf.data.voxceleb", "ears_tf.data.voxceleb.__main__"),
     ("python -m ears_tf.data.pairs", "ears_tf.data.pairs.__main__"),
     ("python -m ears_tf.train", "ears_tf.train.__main__"),
+    ("python -m ears_tf.train.launch", "ears_tf.train.launch"),
+    ("python -m ears_tf.data.service", "ears_tf.data.service"),
     ("python -m ears_tf.evaluate", "ears_tf.evaluate"),
     ("python -m ears_tf.infer", "ears_tf.infer"),
     ("python -m ears_tf.convert", "ears_tf.convert.__main__"),

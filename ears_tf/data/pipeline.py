@@ -25,6 +25,21 @@ from ears_tf.errors import InputError
 
 
 @dataclasses.dataclass(frozen=True)
+class Share:
+    """What one input pipeline of several reads, and how (`ears_tf.train.workers`)."""
+
+    # (count, index): only the index-th of `count` equal shares of the record files, as
+    # one worker of `count` reads (tf.distribute's FILE sharding, done here because the file
+    # list is drawn per epoch inside the pipeline, where auto-sharding cannot see it).
+    files: tuple = (1, 0)
+    deterministic: bool = False  # the same batches in the same order on every worker
+    report_skips: bool = True  # the per-epoch skip count is a py_function, which tf.data service cannot run
+
+
+WHOLE = Share()
+
+
+@dataclasses.dataclass(frozen=True)
 class PipelineOptions:
     batch_size: int
     training: bool  # shuffle, repeat forever, random audio windows
@@ -36,6 +51,7 @@ class PipelineOptions:
     drop_remainder: bool = True
     epochs: int | None = None  # None: forever when training, once otherwise
     with_audio: bool = True  # False drops waveforms early (image-only stages)
+    share: Share = WHOLE
 
 
 def _report_epoch(split: str, expected, read, epoch):
@@ -84,8 +100,18 @@ def make_dataset(data_dir, split, options: PipelineOptions, audio: AudioConfig =
     manifest = records.Manifest.load(data_dir)
     splits = [split] if isinstance(split, str) else list(split)
     paths = [path for name in splits for path in manifest.check_shards(data_dir, name)]
-    expected = sum(manifest.splits[name].count for name in splits)
+    counts = [shard.count for name in splits for shard in manifest.splits[name].shards]
     split = "+".join(splits)
+    shards, shard_index = options.share.files
+    deterministic = options.deterministic or options.share.deterministic
+    if shards > 1:
+        if len(paths) < shards:
+            raise InputError(data_dir, f"split {split} has {len(paths)} record files for {shards} workers; file sharding "
+                                       "needs one per worker at least: write smaller shards (records_per_shard) "
+                                       "or use --input_sharding=batch")
+        # A fixed share per worker, reshuffled among itself every epoch: disjoint across workers.
+        paths, counts = paths[shard_index::shards], counts[shard_index::shards]
+    expected = sum(counts)
     spec = records.feature_spec(manifest.audio_encoding, manifest.num_samples)
     image_size = manifest.image_size
     hr_size = options.hr_size or image_size
@@ -119,14 +145,14 @@ def make_dataset(data_dir, split, options: PipelineOptions, audio: AudioConfig =
             tf.data.TFRecordDataset,
             cycle_length=min(len(paths), 4),
             num_parallel_calls=autotune,
-            deterministic=options.deterministic,
+            deterministic=deterministic,
         )
         examples = serialized.enumerate().map(
             lambda index, record: decode(index, record, epoch),
             num_parallel_calls=autotune,
-            deterministic=options.deterministic,
+            deterministic=deterministic,
         ).ignore_errors()
-        return _count_and_report(examples, split, expected, epoch)
+        return _count_and_report(examples, split, expected, epoch) if options.share.report_skips else examples
 
     if options.training and next(iter(one_epoch(tf.constant(0, tf.int64)).take(1)), None) is None:
         # An endless pass over a split with nothing readable would wait forever for a batch.
@@ -147,7 +173,7 @@ def make_dataset(data_dir, split, options: PipelineOptions, audio: AudioConfig =
         batch["hr"] = image_lib.to_unit_range(hr)
         return batch
 
-    dataset = dataset.map(finish, num_parallel_calls=autotune, deterministic=options.deterministic)
+    dataset = dataset.map(finish, num_parallel_calls=autotune, deterministic=deterministic)
     tf_options = tf.data.Options()
-    tf_options.deterministic = options.deterministic
+    tf_options.deterministic = deterministic
     return dataset.with_options(tf_options).prefetch(autotune)

@@ -15,7 +15,9 @@ from ears_tf.errors import InputError
 
 TITLE = "ears_tf: a face from a {r}x{r} frame and a voice"
 DISPLAY_HEIGHT = 256  # pixels on the page: small outputs are enlarged, without smoothing (CSS below)
-CSS = "#lr img, #bicubic img, #lowres_only img, #fused img, #mix img {image-rendering: pixelated;}"
+# Gradio shows an image at most at its own size; these fill the panel instead, keeping the aspect.
+CSS = ("#lr img, #bicubic img, #lowres_only img, #fused img, #mix img "
+       "{image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain;}")
 INTRO = (
     "Upload a face (any size: it is reduced to the {r}x{r} input the model sees; an image of exactly "
     "{r}x{r} pixels is taken as that input) and a voice (a file of any length, or a recording: the "

@@ -24,8 +24,16 @@ flags.DEFINE_enum("fusion", F1_FINETUNE.name, FUSED_NAMES,
                   "fusion: the variant to train: F or F3 (one dense layer or three), with E_a fine-tuned along "
                   "with it or kept fixed.")
 flags.DEFINE_enum("strategy", "default", ("default", "mirrored", "multi_worker"), "tf.distribute strategy.")
+flags.DEFINE_enum("input_sharding", "file", ("file", "batch"),
+                  "With several workers: `file` gives each worker a disjoint share of the record files (needs at "
+                  "least one file per worker); `batch` has every worker read every file in one deterministic order "
+                  "and keep its replicas' slices of each global batch (the same batches as one worker).")
+flags.DEFINE_string("data_service", None,
+                    "grpc://HOST:PORT of a tf.data service dispatcher (python -m ears_tf.data.service): the input "
+                    "pipeline runs on its workers.")
 flags.DEFINE_integer("cpu_replicas", 1, "Split the CPU into this many logical devices (for mirrored on CPU).", lower_bound=1)
 flags.DEFINE_integer("checkpoint_every", 500, "Steps between checkpoints.", lower_bound=1)
+flags.DEFINE_integer("log_every", 20, "Steps between TensorBoard scalars of the training losses.", lower_bound=1)
 flags.DEFINE_integer("eval_every", 500, "Steps between sample grids, figures and metrics.", lower_bound=1)
 flags.DEFINE_integer("seed", 0, "Random seed.")
 flags.DEFINE_float("progress_every_s", 10.0, "Seconds between progress lines when the output is a log, not a terminal.",
@@ -61,7 +69,8 @@ def main(argv):
     jit = FLAGS.jit == "true" or (FLAGS.jit == "auto" and bool(tf.config.list_physical_devices("GPU")))
     options = loop.LoopOptions(
         workdir=FLAGS.workdir, steps=FLAGS.steps or 1, checkpoint_every=FLAGS.checkpoint_every,
-        eval_every=FLAGS.eval_every, seed=FLAGS.seed, jit_compile=jit, progress_every_s=FLAGS.progress_every_s,
+        eval_every=FLAGS.eval_every, log_every=FLAGS.log_every, input_sharding=FLAGS.input_sharding,
+        data_service=FLAGS.data_service, seed=FLAGS.seed, jit_compile=jit, progress_every_s=FLAGS.progress_every_s,
         run_config={"preset": FLAGS.preset,
                     "overrides": {"steps": FLAGS.steps, "batch_size": FLAGS.batch_size, "seed": FLAGS.seed}},
     )

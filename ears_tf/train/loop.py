@@ -25,22 +25,26 @@ from absl import logging
 
 import keras
 
+from ears_tf.data import pipeline
 from ears_tf.errors import InputError
 from ears_tf.progress import Progress, RunProgress
+from ears_tf.train import workers
 from ears_tf.workdir import layout, run_config
 from ears_tf.workdir.atomic import sweep_partials
 
 
 
-class _NoRetracingWarning(py_logging.Filter):
+class _MisleadingWarnings(py_logging.Filter):
     """Each stage (and each static step variant) traces its own step function once by design;
-    TensorFlow's frequent-retracing warning counts those traces together and misleads."""
+    TensorFlow's frequent-retracing warning counts those traces together and misleads. The
+    preemption handler warns that its own internal counter is deprecated, on every save."""
 
     def filter(self, record):
-        return "triggered tf.function retracing" not in record.getMessage()
+        message = record.getMessage()
+        return "triggered tf.function retracing" not in message and "total_run_calls" not in message
 
 
-tf.get_logger().addFilter(_NoRetracingWarning())
+tf.get_logger().addFilter(_MisleadingWarnings())
 
 
 class TrainingInterrupted(Exception):
@@ -61,6 +65,8 @@ class LoopOptions:
     seed: int = 0
     jit_compile: bool = True
     max_checkpoints: int = 2
+    input_sharding: str = "file"  # with several workers: `workers.INPUT_SHARDINGS`
+    data_service: str | None = None  # grpc://HOST:PORT of a tf.data service dispatcher
     progress_every_s: float = 10.0  # between progress lines when the output is not a terminal
     run_progress: RunProgress | None = None  # --stage=all: the stage's place in the run, the run's ETA
     # {"preset": ..., "overrides": {...}}: recorded as WORKDIR/config.json by the first stage.
@@ -71,6 +77,7 @@ class Stage(abc.ABC):
     """What a training stage gives the loop."""
 
     name: str
+    batch_size: int  # the global batch: per-replica batch x replicas in sync
     images_per_step: int
 
     @abc.abstractmethod
@@ -82,8 +89,9 @@ class Stage(abc.ABC):
         """Trackables to checkpoint (models, optimizers, state variables)."""
 
     @abc.abstractmethod
-    def dataset(self, seed: int) -> tf.data.Dataset:
-        """The infinite training dataset, batched to the global batch size."""
+    def dataset(self, seed: int, share: pipeline.Share = pipeline.WHOLE) -> tf.data.Dataset:
+        """The infinite training dataset, batched to the global batch size, from this
+        input pipeline's `share` of the records."""
 
     @abc.abstractmethod
     def replica_step(self, batch, **variant) -> dict:
@@ -109,12 +117,13 @@ class Stage(abc.ABC):
 class _StopFlag:
     """Turns SIGINT/SIGTERM into a flag the loop checks after each step."""
 
-    def __init__(self):
+    def __init__(self, signals: tuple = (signal.SIGINT, signal.SIGTERM)):
         self.raised = None
+        self._signals = signals
         self._previous = {}
 
     def __enter__(self):
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in self._signals:
             try:
                 self._previous[sig] = signal.signal(sig, self._handle)
             except ValueError:  # not the main thread: no handlers, no graceful stop
@@ -130,8 +139,12 @@ class _StopFlag:
 
 
 def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | None = None) -> dict:
-    """Trains `stage` to `options.steps`, resuming from its latest checkpoint; returns a summary."""
+    """Trains `stage` to `options.steps`, resuming from its latest checkpoint; returns a summary.
+
+    With several workers (`MultiWorkerMirroredStrategy`) only the chief writes the workdir
+    (see `workers`), and a SIGTERM on any worker checkpoints the whole cluster."""
     strategy = strategy or tf.distribute.get_strategy()
+    role = workers.Role.of(strategy)
     stage_dir = os.path.join(options.workdir, stage.name)
     keras.utils.set_random_seed(options.seed)
 
@@ -139,30 +152,56 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
     if os.path.isfile(done) and (layout.read_done(options.workdir, stage.name) or {}).get("converted"):
         raise InputError(done, "this stage's models were converted from the authors' release; training it would "
                                "replace them: train in a new workdir")
+    files = (role.num_workers, role.index) if options.input_sharding == "file" and not options.data_service else (1, 0)
     # Bad data or a bad prerequisite fails here, before anything is written to the workdir.
-    stage.dataset(options.seed)
+    stage.dataset(options.seed, pipeline.Share(files=files))
+    replicas = strategy.num_replicas_in_sync
+    per_replica = workers.per_replica_batch(stage.batch_size, replicas)
+    if replicas > 1 or options.data_service:
+        print(f"{stage.name}: global batch {stage.batch_size} = {per_replica} per replica x {replicas} "
+              f"replica{'s' if replicas > 1 else ''} in sync ({role.num_workers} "
+              f"worker{'s' if role.num_workers > 1 else ''}, "
+              f"{'tf.data service' if options.data_service else options.input_sharding + ' input sharding'})",
+              flush=True)
     with strategy.scope():
         stage.build(strategy)
         step_var = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
-    if options.run_config is not None:
-        run_config.record(options.workdir, **options.run_config)
-    os.makedirs(stage_dir, exist_ok=True)
-    for path in sweep_partials(stage_dir):
-        print(f"{stage.name}: removed {path}, left by a run that was killed", flush=True)
+    if role.chief:
+        if options.run_config is not None:
+            run_config.record(options.workdir, **options.run_config)
+        os.makedirs(stage_dir, exist_ok=True)
+        for path in sweep_partials(stage_dir):
+            print(f"{stage.name}: removed {path}, left by a run that was killed", flush=True)
+    chief_dir = os.path.join(stage_dir, "checkpoints")
     checkpoint = tf.train.Checkpoint(step=step_var, **stage.checkpoint_items())
-    manager = tf.train.CheckpointManager(
-        checkpoint, os.path.join(stage_dir, "checkpoints"), max_to_keep=options.max_checkpoints
-    )
-    if manager.latest_checkpoint:
-        checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
-        logging.info("%s: resumed from %s at step %d", stage.name, manager.latest_checkpoint, int(step_var.numpy()))
-        print(f"{stage.name}: resuming at step {int(step_var.numpy())} from {manager.latest_checkpoint}", flush=True)
+    preemption = None
+    if role.num_workers > 1:
+        # Restores every worker from the chief's latest checkpoint, and on a SIGTERM to any
+        # worker has all of them save at the same step and stop.
+        def stop_cluster():
+            raise TrainingInterrupted(stage.name, int(step_var.numpy()), tf.train.latest_checkpoint(chief_dir))
+
+        previous_sigterm = signal.getsignal(signal.SIGTERM)
+        preemption = tf.distribute.experimental.PreemptionCheckpointHandler(
+            strategy.cluster_resolver, checkpoint, checkpoint_dir=chief_dir,
+            termination_config=tf.distribute.experimental.TerminationConfig(exit_fn=stop_cluster))
+    manager = tf.train.CheckpointManager(checkpoint, role.checkpoint_dir(chief_dir), max_to_keep=options.max_checkpoints)
+    latest = tf.train.latest_checkpoint(chief_dir)
+    if latest and preemption is None:
+        checkpoint.restore(latest).assert_existing_objects_matched()
+    if latest:
+        logging.info("%s: resumed from %s at step %d", stage.name, latest, int(step_var.numpy()))
+        print(f"{stage.name}: resuming at step {int(step_var.numpy())} from {latest}", flush=True)
     start = int(step_var.numpy())
 
     # The data order depends on the step it starts from, so a resumed run sees new batches.
-    dataset = strategy.experimental_distribute_dataset(stage.dataset(options.seed + start))
+    def make(share):
+        return stage.dataset(options.seed + start, share)
+
+    dataset = strategy.distribute_datasets_from_function(lambda context: workers.worker_dataset(
+        make, context, stage.batch_size, options.input_sharding, options.data_service, f"{stage.name}-{start}"))
     iterator = iter(dataset)
-    jit = options.jit_compile and strategy.num_replicas_in_sync == 1
+    jit = options.jit_compile and replicas == 1
     compiled = {}
 
     def step_function(variant: dict):
@@ -181,42 +220,61 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
             compiled[key] = distributed
         return compiled[key]
 
-    writer = tf.summary.create_file_writer(os.path.join(stage_dir, "logs"))
+    def save(step: int) -> str:
+        path = _save(manager, step)
+        role.discard(chief_dir)  # a non-chief's share of the save is not kept
+        return path if role.chief else os.path.join(chief_dir, os.path.basename(path))
+
+    writer = (tf.summary.create_file_writer(os.path.join(stage_dir, "logs")) if role.chief
+              else tf.summary.create_noop_writer())
     progress = Progress(stage.name, options.steps, start, stage.images_per_step, every_s=options.progress_every_s,
                         run=options.run_progress)
-    metrics, t0 = {}, time.perf_counter()
-    with _StopFlag() as stop, writer.as_default():
-        while int(step_var.numpy()) < options.steps:
+    metrics, t0, final = {}, time.perf_counter(), {}
+    # One worker of several: SIGTERM belongs to the preemption handler; SIGINT still stops this process.
+    signals = (signal.SIGINT,) if preemption else (signal.SIGINT, signal.SIGTERM)
+    try:
+        with _StopFlag(signals) as stop, writer.as_default():
+            while int(step_var.numpy()) < options.steps:
+                step = int(step_var.numpy())
+                outputs = step_function(stage.step_variant(step))(next(iterator))
+                step += 1
+                if step % options.log_every == 0 or step == options.steps:
+                    metrics = {k: float(v) for k, v in outputs.items() if v.shape.rank == 0}
+                    for name, value in metrics.items():
+                        tf.summary.scalar(f"train/{name}", value, step=step)
+                progress.update(step, metrics)
+                if role.chief and step % options.eval_every == 0 and step < options.steps:
+                    for name, value in stage.evaluate(step, stage_dir, writer).items():
+                        tf.summary.scalar(f"eval/{name}", value, step=step)
+                if step % options.checkpoint_every == 0:
+                    save(step)
+                if preemption is not None:
+                    preemption.save_checkpoint_if_preempted(checkpoint_number=step)
+                if stop.raised is not None:
+                    path = save(step)
+                    progress.close(step, metrics)
+                    raise TrainingInterrupted(stage.name, step, path)
             step = int(step_var.numpy())
-            outputs = step_function(stage.step_variant(step))(next(iterator))
-            step += 1
-            if step % options.log_every == 0 or step == options.steps:
-                metrics = {k: float(v) for k, v in outputs.items() if v.shape.rank == 0}
-                for name, value in metrics.items():
-                    tf.summary.scalar(f"train/{name}", value, step=step)
-            progress.update(step, metrics)
-            if step % options.eval_every == 0 and step < options.steps:
-                for name, value in stage.evaluate(step, stage_dir, writer).items():
+            # Decided from the step alone, so that every worker takes part in the same saves.
+            if step != start and step % options.checkpoint_every:
+                save(step)
+            progress.close(step, metrics)
+            if role.chief:
+                final = stage.evaluate(step, stage_dir, writer)
+                for name, value in final.items():
                     tf.summary.scalar(f"eval/{name}", value, step=step)
-            if step % options.checkpoint_every == 0:
-                _save(manager, step)
-            if stop.raised is not None:
-                path = _save(manager, step)
-                progress.close(step, metrics)
-                raise TrainingInterrupted(stage.name, step, path)
-        step = int(step_var.numpy())
-        if manager.latest_checkpoint is None or not manager.latest_checkpoint.endswith(f"-{step}"):
-            _save(manager, step)
-        progress.close(step, metrics)
-        final = stage.evaluate(step, stage_dir, writer)
-        for name, value in final.items():
-            tf.summary.scalar(f"eval/{name}", value, step=step)
-    outputs = stage.export(stage_dir)
+    finally:
+        if preemption is not None:
+            signal.signal(signal.SIGTERM, previous_sigterm)
+        role.discard(chief_dir)
+    outputs = stage.export(stage_dir) if role.chief else []
     summary = {
         "stage": stage.name, "steps": step, "resumed_from": start, "seconds": round(time.perf_counter() - t0, 1),
         "final": final, "outputs": outputs,
     }
-    layout.write_done(options.workdir, stage.name, summary)
+    if role.chief:
+        layout.write_done(options.workdir, stage.name, summary)
+    workers.barrier(strategy)  # the next stage reads what the chief has just written
     return summary
 
 

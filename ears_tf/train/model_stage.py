@@ -106,10 +106,10 @@ class ModelStage(Stage):
     def checkpoint_items(self):
         return {"optimizer": self.optimizer, **{name: model for name, (model, _) in self.trained.items()}}
 
-    def dataset(self, seed):
+    def dataset(self, seed, share=pipeline.WHOLE):
         options = pipeline.PipelineOptions(
             batch_size=self.batch_size, training=True, seed=seed, with_audio=self.with_audio,
-            hr_size=self.model_config.hr_size,
+            hr_size=self.model_config.hr_size, share=share,
         )
         return pipeline.make_dataset(self.data_dir, list(self.splits), options, self.model_config.audio)
 

@@ -15,6 +15,7 @@ from ears_tf import machine
 from ears_tf.config import Config
 from ears_tf.errors import InputError
 from ears_tf.train import loop, registry
+from ears_tf.train import workers as train_workers
 from ears_tf.progress import RunProgress, clock
 from ears_tf.workdir import layout
 
@@ -64,7 +65,10 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
     matmul = machine.matmul_gflops(seconds=2.0)
     print(f"machine: {machine.cpu_model()}, float32 matmul {matmul:.0f} GFLOP/s "
           f"(the quickstart's budget is set for {machine.REFERENCE_GFLOPS:.0f})", flush=True)
-    ensure_data(data_dir, config, options.seed, workers)
+    chief = train_workers.Role.of(strategy).chief
+    if chief:  # one writer; the other workers wait for the data at the barrier
+        ensure_data(data_dir, config, options.seed, workers)
+    train_workers.barrier(strategy)
     planned, costs = plan(config, data_dir, workdir, steps, batch_size, vgg16_weights)
     if costs:
         print(f"plan: {len(costs)} of {len(planned)} stage runs to do, {sum(costs.values()) / 1e6:.2f} PFLOP", flush=True)
@@ -89,7 +93,9 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
         print(f"  {summary['stage']}: {summary['steps']} steps, {summary['seconds']:.0f} s; {final}", flush=True)
         for path in summary["outputs"]:
             print(f"    {path}", flush=True)
-    evaluate_once(data_dir, workdir, rerun=ran, seed=options.seed)
+    if chief:
+        evaluate_once(data_dir, workdir, rerun=ran, seed=options.seed)
+    train_workers.barrier(strategy)  # the others stay in the cluster until the chief is done with it
     seconds = time.perf_counter() - start
     print(f"run: {clock(seconds)} on this machine (matmul {matmul:.0f} GFLOP/s); scaled to the "
           f"{machine.REFERENCE_GFLOPS:.0f} GFLOP/s reference machine: {clock(seconds * matmul / machine.REFERENCE_GFLOPS)}",

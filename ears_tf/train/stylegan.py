@@ -88,9 +88,10 @@ class StyleGANStage(Stage):
             "g_optimizer": self.g_optimizer, "d_optimizer": self.d_optimizer, "rng": self.rng,
         }
 
-    def dataset(self, seed):
+    def dataset(self, seed, share=pipeline.WHOLE):
         options = pipeline.PipelineOptions(
-            batch_size=self.batch_size, training=True, seed=seed, with_audio=False, hr_size=self.model_config.hr_size
+            batch_size=self.batch_size, training=True, seed=seed, with_audio=False, hr_size=self.model_config.hr_size,
+            share=share,
         )
         return pipeline.make_dataset(self.data_dir, ["d1", "d2"], options).map(lambda batch: batch["hr"])
 

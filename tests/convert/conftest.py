@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from tests.conftest import shared_folder
+
 # The authors' graph at reduced widths, made for these tests (see its README). Absent in a
 # user's clone, where the tests that need it skip.
 FIXTURE = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "official-tiny"
@@ -21,12 +23,14 @@ def require_fixture():
 def official_tiny(tmp_path_factory):
     """(fixture folder, checkpoint prefix): the 990 MB data file regenerated into a temporary folder."""
     fixture = require_fixture()
-    folder = tmp_path_factory.mktemp("official_tiny_checkpoint")
-    result = subprocess.run([sys.executable, str(fixture / "regen_checkpoint.py"), "--manifest",
-                             str(fixture / "manifest.json"), "--out", str(folder)],
-                            capture_output=True, text=True, timeout=600, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
-    assert result.returncode == 0, result.stderr[-2000:]
-    return fixture, folder / "model-0"
+
+    def regenerate(folder):
+        result = subprocess.run([sys.executable, str(fixture / "regen_checkpoint.py"), "--manifest",
+                                 str(fixture / "manifest.json"), "--out", str(folder)], capture_output=True, text=True,
+                                timeout=600, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+        assert result.returncode == 0, result.stderr[-2000:]
+
+    return fixture, shared_folder(tmp_path_factory, "official_tiny_checkpoint", regenerate) / "model-0"
 
 
 @pytest.fixture(scope="session")

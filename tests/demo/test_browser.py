@@ -87,7 +87,8 @@ def submit(browser, url, face, voice):
 
     browser.get(url)
     wait = WebDriverWait(browser, 90)
-    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#face input[type=file]"))
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#face input[type=file]")
+               and b.find_elements(By.CSS_SELECTOR, "#voice input[type=file]"))
     browser.find_element(By.CSS_SELECTOR, "#face input[type=file]").send_keys(str(face))
     browser.find_element(By.CSS_SELECTOR, "#voice input[type=file]").send_keys(str(voice))
     # Submit once both uploads reached the server: the file's name (stem and extension in two

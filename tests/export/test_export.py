@@ -158,6 +158,24 @@ def test_an_artefact_under_its_gate_fails_the_export_and_nothing_is_written(trai
     [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert line.startswith("error: parity failed, nothing written: tflite_int8 on random inputs: PSNR")
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".partial-")]
+    # Asking only for the flatbuffer that passes publishes it alone (the paper preset's
+    # route: float32 exceeds the flatbuffer limit and int8 may miss its gate).
+    result = export(f"--workdir={workdir}", "--format=tflite", f"--output={out}", "--min_psnr_float16=0",
+                    "--min_psnr_int8=1000", "--quantizations=float16")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(p.name for p in out.iterdir()) == ["ears_tf_float16.tflite", "parity_tflite.json"]
+    assert set(json.loads((out / "parity_tflite.json").read_text())) == {"tflite_float16"}
+
+
+def test_quantizations_outside_the_list_are_a_usage_error(trained_smoke, tmp_path):
+    _, workdir, _ = trained_smoke
+    for value in ("float8", "int8,int8"):
+        result = export(f"--workdir={workdir}", "--format=tflite", f"--output={tmp_path / 'out'}",
+                        f"--quantizations={value}")
+        assert result.returncode == 2, value
+        [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert "--quantizations" in line and "float32, float16, int8, each once" in line, line
+        assert not (tmp_path / "out").exists()
 
 
 def test_tflite_skips_quantizations_over_the_flatbuffer_limit(exported):

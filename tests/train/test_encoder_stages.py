@@ -103,6 +103,9 @@ def test_rerunning_all_skips_what_is_complete(quickstart):
     assert result.stdout.count("already complete, skipped") == len(STAGE_DIRS) + 1  # every stage run and the evaluation
 
 
+# Out of CI: the loop's resume is checked in process (test_loop.py) and across processes on two
+# workers (test_launch.py); this one resumes a real encoder stage through the CLI.
+@pytest.mark.slow
 def test_a_stage_resumes_from_its_checkpoint(quickstart, tmp_path):
     data, workdir, _ = quickstart
     copy = tmp_path / "workdir"
@@ -150,6 +153,8 @@ def test_audio_target_ignores_the_mirror(quickstart):
     np.testing.assert_allclose(stage.frontal_code(faces), stage.frontal_code(faces[:, :, ::-1]), atol=1e-5)
 
 
+# Out of CI: the multi-worker tests (test_launch.py) check distributed steps against one worker.
+@pytest.mark.slow
 def test_encoder_stage_on_mirrored_with_two_logical_cpus(quickstart, tmp_path):
     data, workdir, _ = quickstart
     copy = tmp_path / "workdir"

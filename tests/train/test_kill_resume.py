@@ -42,6 +42,9 @@ def run_until(process, kill_at: int):
     return resumed, seen
 
 
+# Out of CI: resume after a stop is checked by test_loop.py and test_launch.py; this one
+# adds kills at random points (a minute of training).
+@pytest.mark.slow
 def test_sigkill_at_three_random_points_then_resume(smoke_data, tmp_path):
     import keras
 

@@ -8,6 +8,7 @@ import tensorflow as tf
 
 import keras
 
+from ears_tf.data import pipeline
 from ears_tf.train import loop
 from ears_tf.workdir import layout
 
@@ -16,7 +17,7 @@ class ToyStage(loop.Stage):
     """Fits y = 3x; can send itself SIGTERM at a chosen step."""
 
     name = "toy"
-    images_per_step = 8
+    batch_size = images_per_step = 8
 
     def __init__(self, kill_at: int | None = None):
         self.kill_at = kill_at
@@ -30,9 +31,9 @@ class ToyStage(loop.Stage):
     def checkpoint_items(self):
         return {"model": self.model, "optimizer": self.optimizer}
 
-    def dataset(self, seed):
+    def dataset(self, seed, share=pipeline.WHOLE):
         x = tf.random.stateless_normal((256, 1), [seed, 0])
-        return tf.data.Dataset.from_tensor_slices((x, 3.0 * x)).repeat().batch(8)
+        return tf.data.Dataset.from_tensor_slices((x, 3.0 * x)).repeat().batch(self.batch_size)
 
     def step_variant(self, step):
         if step == self.kill_at:

@@ -54,6 +54,8 @@ def test_the_exported_generator_loads_and_generates(trained):
     assert images.shape == (2, cfg.hr_size, cfg.hr_size, 3)
 
 
+# Out of CI: the loop's resume is checked on an encoder stage and on two workers running this stage.
+@pytest.mark.slow
 def test_rerun_resumes_from_the_checkpoint(trained, smoke_data):
     workdir, _ = trained
     result = train(f"--data={smoke_data}", f"--workdir={workdir}", "--steps=4", "--eval_every=100")
