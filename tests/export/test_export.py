@@ -153,7 +153,7 @@ def test_an_artefact_under_its_gate_fails_the_export_and_nothing_is_written(trai
     _, workdir, _ = trained_smoke
     out = tmp_path / "export"
     result = export(f"--workdir={workdir}", "--format=tflite", f"--output={out}", "--min_psnr_float16=0",
-                    "--min_psnr_int8=1000")  # PSNR is capped at 100 dB: int8 cannot pass
+                    "--min_psnr_int8=1000", "--quantizations=float16,int8")  # PSNR is capped at 100 dB: int8 cannot pass
     assert result.returncode == 1
     [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert line.startswith("error: parity failed, nothing written: tflite_int8 on random inputs: PSNR")
