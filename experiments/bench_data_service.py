@@ -5,12 +5,11 @@
 Reads a stage's training batches (records decoded, audio resampled and windowed, HR
 resized, LR reduced 16x) as one trainer does, first in its own process (0 service
 workers), then through a dispatcher and 1 or 2 service workers started in their own
-processes (`python -m ears_tf.data.service`), and prints examples per second for each.
+processes (`python -m ears_tf.data.service`, started as `ears_tf.train.launch` starts them), and prints examples per second for each.
 Without --data, a synthetic records folder of the preset (few speakers) is written to a
 temporary folder. No model runs: this is the input side alone.
 """
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,26 +50,11 @@ def throughput(dataset, seconds: float) -> float:
     return examples / (time.perf_counter() - start)
 
 
-def servers(count: int) -> tuple:
-    """(dispatcher target, processes) with `count` workers, each in its own process."""
-    command = [sys.executable, "-m", "ears_tf.data.service"]
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
-    dispatcher = subprocess.Popen([*command, "--role=dispatcher"], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    target = dispatcher.stdout.readline().split()[-1]
-    processes = [dispatcher]
-    for _ in range(count):
-        worker = subprocess.Popen([*command, "--role=worker", f"--dispatcher={target}"], stdout=subprocess.PIPE,
-                                  text=True, env=env, cwd=ROOT)
-        worker.stdout.readline()  # "serving at": registered with the dispatcher
-        processes.append(worker)
-    return target, processes
-
-
 def main(argv):
     del argv
     import tensorflow as tf
 
-    from ears_tf.train import workers
+    from ears_tf.train import launch, workers
 
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores, float32 matmul {matmul_gflops(3.0):.0f} GFLOP/s")
     with tempfile.TemporaryDirectory() as scratch:
@@ -95,15 +79,16 @@ def main(argv):
             if count == 0:
                 rate = throughput(workers.worker_dataset(make, context, stage.batch_size, "file"), FLAGS.seconds)
             else:
-                target, processes = servers(count)
+                # The launcher's servers: a dispatcher and `count` workers, each in its own process.
+                target, processes = launch.start_service(count, dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
                 try:
                     dataset = workers.worker_dataset(make, context, stage.batch_size, "file", data_service=target,
                                                       job_name=f"bench-{count}")
                     rate = throughput(dataset, FLAGS.seconds)
                 finally:
                     for process in processes:
-                        process.terminate()
-                        process.wait()
+                        process.stop()
+                        process.finish()
             label = "in the trainer's process" if count == 0 else f"{count} service worker{'s' * (count > 1)}"
             print(f"{label}: {rate:.0f} examples/s", flush=True)
 
