@@ -1,5 +1,7 @@
 """`--stage=all`: make the synthetic data if the data folder is empty, every stage of the
 registry in order, then the evaluation (WORKDIR/evaluation/report.json, report.md, figures/).
+Where the time went, phase by phase, is written last to WORKDIR/run.json by an invocation
+that ran anything (`experiments/run_times.py` prints it as a table).
 
 Stages already complete (their done.json reaches the step budget) are skipped and an
 interrupted one resumes from its checkpoint, so re-running the same command
@@ -18,6 +20,7 @@ from ears_tf.train import loop, registry
 from ears_tf.train import workers as train_workers
 from ears_tf.progress import RunProgress, clock
 from ears_tf.workdir import layout
+from ears_tf.workdir.atomic import write_json
 
 
 def ensure_data(data_dir, config: Config, seed: int, workers: int | None = None) -> bool:
@@ -66,8 +69,11 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
     print(f"machine: {machine.cpu_model()}, float32 matmul {matmul:.0f} GFLOP/s "
           f"(the quickstart's budget is set for {machine.REFERENCE_GFLOPS:.0f})", flush=True)
     chief = train_workers.Role.of(strategy).chief
+    phases = []  # this invocation's wall time, phase by phase (run.json)
     if chief:  # one writer; the other workers wait for the data at the barrier
-        ensure_data(data_dir, config, options.seed, workers)
+        t0 = time.perf_counter()
+        if ensure_data(data_dir, config, options.seed, workers):
+            phases.append({"phase": "data", "seconds": round(time.perf_counter() - t0, 1)})
     train_workers.barrier(strategy)
     planned, costs = plan(config, data_dir, workdir, steps, batch_size, vgg16_weights)
     if costs:
@@ -83,8 +89,11 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
             stage = registry.make_stage(run, config, data_dir, workdir, batch_size=batch_size, seed=options.seed,
                                         vgg16_weights=vgg16_weights)
             progress.start(index, run.run_name)
+            t0 = time.perf_counter()
             loop.run(stage, dataclasses.replace(options, steps=stage_steps, run_progress=progress), strategy)
             progress.finish()
+            phases.append({"phase": run.run_name, "seconds": round(time.perf_counter() - t0, 1), "steps": stage_steps,
+                           "batch_size": stage.batch_size, "planned_gflop": round(costs[run.run_name])})
             ran = True
         summaries.append(layout.read_done(workdir, run.run_name))
     print(f"all stages complete in {time.perf_counter() - start:.0f} s; outputs:", flush=True)
@@ -94,25 +103,33 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
         for path in summary["outputs"]:
             print(f"    {path}", flush=True)
     if chief:
-        evaluate_once(data_dir, workdir, rerun=ran, seed=options.seed)
+        t0 = time.perf_counter()
+        if evaluate_once(data_dir, workdir, rerun=ran, seed=options.seed):
+            phases.append({"phase": "evaluation", "seconds": round(time.perf_counter() - t0, 1)})
     train_workers.barrier(strategy)  # the others stay in the cluster until the chief is done with it
     seconds = time.perf_counter() - start
+    scaled = seconds * matmul / machine.REFERENCE_GFLOPS
     print(f"run: {clock(seconds)} on this machine (matmul {matmul:.0f} GFLOP/s); scaled to the "
-          f"{machine.REFERENCE_GFLOPS:.0f} GFLOP/s reference machine: {clock(seconds * matmul / machine.REFERENCE_GFLOPS)}",
-          flush=True)
+          f"{machine.REFERENCE_GFLOPS:.0f} GFLOP/s reference machine: {clock(scaled)}", flush=True)
+    if chief and phases:  # a re-run with nothing left to do keeps the record of the run that did the work
+        write_json(os.path.join(os.fspath(workdir), layout.RUN_TIMES), {
+            "machine": machine.cpu_model(), "matmul_gflops": round(matmul, 1),
+            "reference_gflops": machine.REFERENCE_GFLOPS, "seconds": round(seconds, 1),
+            "scaled_seconds": round(scaled, 1), "phases": phases})
     return summaries
 
 
-def evaluate_once(data_dir, workdir, rerun: bool, seed: int) -> None:
-    """The evaluation into WORKDIR/evaluation, unless its report exists and no stage changed since."""
+def evaluate_once(data_dir, workdir, rerun: bool, seed: int) -> bool:
+    """The evaluation into WORKDIR/evaluation, unless its report exists and no stage changed since; True if it ran."""
     from ears_tf.evaluation.report import summary
     from ears_tf.evaluation.run import EvaluationOptions, evaluate
 
     output = os.path.join(workdir, layout.EVALUATION_DIR)
     if not rerun and os.path.isfile(os.path.join(output, "report.json")):
         print(f"[evaluation] {output}: already complete, skipped", flush=True)
-        return
+        return False
     print(f"[evaluation] the paper's tables and figures into {output}", flush=True)
     start = time.perf_counter()
     result = evaluate(workdir, data_dir, output, EvaluationOptions(seed=seed))
     print(f"evaluation in {time.perf_counter() - start:.0f} s; " + summary(result, output), flush=True)
+    return True

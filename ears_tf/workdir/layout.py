@@ -7,6 +7,7 @@
         MODEL.keras               the stage's trained models (the artefacts below)
         done.json                 written last: the stage reached its step budget
       evaluation/                 report.json, report.md, figures/
+      run.json                    --stage=all: wall time per phase of its last invocation
 
 A missing or unreadable model is an `InputError` naming the file and the command that
 makes it.
@@ -23,6 +24,7 @@ from ears_tf.workdir.atomic import atomic_path, read_json_object, write_json
 
 DONE = "done.json"
 EVALUATION_DIR = "evaluation"
+RUN_TIMES = "run.json"  # --stage=all: the wall time of each phase of its last invocation
 
 
 @dataclasses.dataclass(frozen=True)

@@ -38,7 +38,8 @@ def test_panels_and_mixing_strip(runner, uploads):
     np.testing.assert_allclose(result.mix[:, :size].astype(int), result.fused.astype(int), atol=1)
     single = runner.run(str(uploads / "face.png"), str(uploads / "low.wav"))
     assert single.mix is None
-    np.testing.assert_array_equal(single.fused, result.fused)
+    # A batch of one and a batch with the strip's voices may round one 8-bit level apart.
+    np.testing.assert_allclose(single.fused.astype(int), result.fused.astype(int), atol=1)
 
 
 def test_the_same_numbers_as_infer(runner, uploads, trained_smoke):

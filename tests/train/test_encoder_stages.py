@@ -98,9 +98,11 @@ def test_classifiers_stage_writes_both_classifiers_and_their_test_accuracy(quick
 
 def test_rerunning_all_skips_what_is_complete(quickstart):
     data, workdir, _ = quickstart
+    times = (workdir / "run.json").read_text()
     result = train("--stage=all", f"--data={data}", f"--workdir={workdir}", "--steps=2")
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.count("already complete, skipped") == len(STAGE_DIRS) + 1  # every stage run and the evaluation
+    assert (workdir / "run.json").read_text() == times  # the record of the run that did the work stays
 
 
 # Out of CI: the loop's resume is checked in process (test_loop.py) and across processes on two

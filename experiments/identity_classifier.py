@@ -1,0 +1,102 @@
+"""C_i alone, with one setting changed: what limits its accuracy on real HR test faces.
+
+    python experiments/identity_classifier.py [--data=data/quickstart] [--epochs=15] [--eval_every=5] \
+        [--filters_base=32] [--filters_max=256] [--lr=2e-3] [--batch_size=64] [--augment=true] [--blur=false] \
+        [--probe_blur=1,2] [--seed=0]
+
+Trains the `classifiers` stage's identity network (`models.FaceClassifier`, its augmentation
+and cosine schedule) on the HR faces of d1 + d2 held in memory, and prints its accuracy
+on the test split (held-out videos of the same speakers) every `--eval_every` epochs, with
+the seconds so far. The stage's C_g is not trained. Not a supported training mode: the
+settings it tries feed the quickstart preset (docs/evaluation.md, what limits C_i).
+"""
+import time
+
+import numpy as np
+from absl import app, flags
+
+flags.DEFINE_string("data", "data/quickstart", "Records folder.")
+flags.DEFINE_integer("epochs", 15, "Epochs over d1 + d2.", lower_bound=1)
+flags.DEFINE_integer("eval_every", 5, "Epochs between test accuracies.", lower_bound=1)
+flags.DEFINE_integer("filters_base", 32, "First scale's filters.")
+flags.DEFINE_integer("filters_max", 256, "Filters cap.")
+flags.DEFINE_float("lr", 2e-3, "Adam's peak learning rate (cosine decay to zero).")
+flags.DEFINE_integer("batch_size", 64, "Batch size.")
+flags.DEFINE_boolean("augment", True, "Flip, shift and colour jitter (the stage's augment).")
+flags.DEFINE_boolean("blur", False, "Also blur half of each batch, as the stage trains C_g (classifiers.random_blur).")
+flags.DEFINE_integer("seed", 0, "Seed.")
+flags.DEFINE_list("probe_blur", ["1", "2"], "At the end, also the test accuracy on test faces blurred by these sigmas "
+                  "(pixels at 64x64): how much C_i rests on detail a soft generated face lacks.")
+FLAGS = flags.FLAGS
+
+
+def load(data_dir, splits):
+    """(HR faces [N, H, W, 3] in [-1, 1], speaker labels [N]) of `splits`, in record order."""
+    from ears_tf.data.pipeline import PipelineOptions, make_dataset
+
+    options = PipelineOptions(batch_size=256, training=False, deterministic=True, with_audio=False,
+                              drop_remainder=False)
+    faces, speakers = [], []
+    for batch in make_dataset(data_dir, list(splits), options):
+        faces.append(batch["hr"].numpy())
+        speakers.append(batch["speaker"].numpy())
+    return np.concatenate(faces), np.concatenate(speakers)
+
+
+def main(argv):
+    del argv
+    import keras
+    import tensorflow as tf
+
+    from ears_tf import losses
+    from ears_tf.data import records
+    from ears_tf.metrics.image import psnr
+    from ears_tf.models import FaceClassifier
+    from ears_tf.train.classifiers import TRAIN_SPLITS, accuracy, augment, gaussian_blur, random_blur
+
+    keras.utils.set_random_seed(FLAGS.seed)
+    train_x, train_y = load(FLAGS.data, TRAIN_SPLITS)
+    test_x, test_y = load(FLAGS.data, ["test"])
+    classes = records.Manifest.load(FLAGS.data).num_speakers
+    print(f"{len(train_x)} training faces, {len(test_x)} test faces, {classes} speakers", flush=True)
+    model = FaceClassifier(classes, FLAGS.filters_base, FLAGS.filters_max, name="identity_classifier")
+    model.build((None, *train_x.shape[1:]))
+    steps_per_epoch = len(train_x) // FLAGS.batch_size
+    schedule = keras.optimizers.schedules.CosineDecay(FLAGS.lr, FLAGS.epochs * steps_per_epoch)
+    optimizer = keras.optimizers.Adam(schedule)
+
+    @tf.function(jit_compile=True)
+    def train_step(faces, labels):
+        if FLAGS.augment:
+            faces = augment(faces)
+        if FLAGS.blur:
+            faces = random_blur(faces)
+        with tf.GradientTape() as tape:
+            loss = losses.cross_entropy(model(faces, training=True), labels)
+        optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+        return loss
+
+    predict = tf.function(lambda faces: model(faces, training=False))
+
+    def test_accuracy(faces):
+        logits = np.concatenate([predict(tf.constant(faces[i:i + 256])).numpy() for i in range(0, len(faces), 256)])
+        return accuracy(logits, test_y).mean()
+
+    rng = np.random.default_rng(FLAGS.seed)
+    start = time.perf_counter()
+    for epoch in range(1, FLAGS.epochs + 1):
+        order = rng.permutation(len(train_x))
+        for step in range(steps_per_epoch):
+            batch = order[step * FLAGS.batch_size:(step + 1) * FLAGS.batch_size]
+            loss = train_step(tf.constant(train_x[batch]), tf.constant(train_y[batch]))
+        if epoch % FLAGS.eval_every == 0 or epoch == FLAGS.epochs:
+            print(f"epoch {epoch}: loss {float(loss):.3f}, test identity accuracy {test_accuracy(test_x):.4f}, "
+                  f"{time.perf_counter() - start:.0f} s", flush=True)
+    for sigma in map(float, FLAGS.probe_blur):
+        blurred = gaussian_blur(tf.constant(test_x), sigma * test_x.shape[1] / 64).numpy()
+        print(f"test faces blurred, sigma {sigma:g} px ({psnr(blurred, test_x).mean():.1f} dB PSNR to the faces): "
+              f"identity accuracy {test_accuracy(blurred):.4f}", flush=True)
+
+
+if __name__ == "__main__":
+    app.run(main)
