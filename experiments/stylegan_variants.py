@@ -3,12 +3,14 @@
   python experiments/stylegan_variants.py --workdir=/tmp/variant --features_from=runs/quickstart/feature_net \
       [--data=data/quickstart] [--steps=2500] [--eval_every=500] [--r1_gamma=10] [--lr=2e-3] [--d_lr=0] \
       [--hr_size=64] [--batch_size=16] [--fmap_base=512] [--fmap_max=64] [--train_noise=true] \
-      [--blur_sigma=0] [--blur_fade_images=20000]
+      [--blur_sigma=0] [--blur_fade_images=20000] [--grow_from=0] [--grow_stable_images=10000] \
+      [--grow_fade_images=10000]
 
 Each run writes the stage's usual outputs (sample grids with noise const and off,
 metrics.jsonl) under --workdir. --features_from copies a workdir's trained feature
 network (its `feature_net` stage) so that the Frechet distances compare with that run. Not a supported training
-mode: the variants were tried and not adopted (README, stage `stylegan`).
+mode: the variants were tried and not adopted (docs/generator_experiments.md).
+--grow_from=8 trains with progressive growing from 8x8 (the stage's `growth` option).
 """
 import dataclasses
 import math
@@ -32,6 +34,9 @@ flags.DEFINE_integer("fmap_max", 64, "G and D fmap_max.")
 flags.DEFINE_boolean("train_noise", True, "Noise injection while training (false: off in training and samples).")
 flags.DEFINE_float("blur_sigma", 0.0, "D input blur at the start, in pixels, fading linearly (StyleGAN3's).")
 flags.DEFINE_integer("blur_fade_images", 20_000, "Images over which the D input blur fades out.")
+flags.DEFINE_integer("grow_from", 0, "Progressive growing from this resolution (0: fixed resolution).")
+flags.DEFINE_integer("grow_stable_images", 10_000, "Growing: images at each resolution before the next fades in.")
+flags.DEFINE_integer("grow_fade_images", 10_000, "Growing: images over which each new resolution fades in.")
 FLAGS = flags.FLAGS
 
 
@@ -57,6 +62,7 @@ def main(argv):
     from ears_tf import config
     from ears_tf.layers import noise
     from ears_tf.train import loop
+    from ears_tf.train.growth import GrowthSchedule
     from ears_tf.train.stylegan import StyleGANOptions, StyleGANStage
     from ears_tf.workdir import layout
 
@@ -98,7 +104,10 @@ def main(argv):
     features_dir = os.path.dirname(layout.FEATURE_NET.path(FLAGS.workdir))
     if FLAGS.features_from and not os.path.isdir(features_dir):
         shutil.copytree(FLAGS.features_from, features_dir)
-    stage = VariantStage(cfg, FLAGS.data, FLAGS.workdir, batch_size=FLAGS.batch_size, options=StyleGANOptions(r1_gamma=FLAGS.r1_gamma))
+    growth = (GrowthSchedule(FLAGS.grow_from, FLAGS.grow_stable_images, FLAGS.grow_fade_images)
+              if FLAGS.grow_from else None)
+    options = StyleGANOptions(r1_gamma=FLAGS.r1_gamma, growth=growth)
+    stage = VariantStage(cfg, FLAGS.data, FLAGS.workdir, batch_size=FLAGS.batch_size, options=options)
     print(loop.run(stage, loop.LoopOptions(workdir=FLAGS.workdir, steps=FLAGS.steps, jit_compile=False,
                                            eval_every=FLAGS.eval_every)))
 

@@ -1,7 +1,8 @@
-"""The StyleGAN (v1) discriminator at a fixed resolution (no progressive growing), NHWC.
+"""The StyleGAN (v1) discriminator, NHWC.
 
 fromRGB, then per resolution: conv 3x3, blur, conv 3x3 + 2x downscale (fused into a
 stride-2 4x4 conv from 128x128 inputs up); at 4x4: minibatch stddev, conv, two dense.
+Progressive growing (ears_tf/models/growing.py) enters it at a lower block.
 """
 from __future__ import annotations
 
@@ -43,6 +44,14 @@ class Discriminator(keras.Model):
         self.dense0 = EqualizedDense(cfg.fmaps(0), name="dense0")
         self.dense1 = EqualizedDense(1, gain=1.0, name="dense1")
 
+    def block(self, x, res_log2: int):
+        """The downscaling block of resolution 2**res_log2: [B, R, R, nf(r - 1)] -> [B, R/2, R/2, nf(r - 2)]."""
+        conv0, blur, down, bias = self.blocks[self.model_config.resolution_log2 - res_log2]
+        x = blur(ops.leaky_relu(conv0(x), LEAKY_SLOPE))
+        for layer in down:
+            x = layer(x)
+        return ops.leaky_relu(bias(x), LEAKY_SLOPE)
+
     def features(self, images) -> list:
         """The activations after each downscaling block, from HR/2 down to 4x4.
 
@@ -50,20 +59,21 @@ class Discriminator(keras.Model):
         """
         x = ops.leaky_relu(self.from_rgb(images), LEAKY_SLOPE)  # [B, HR, HR, nf(R - 1)]
         maps = []
-        for conv0, blur, down, bias in self.blocks:
-            x = blur(ops.leaky_relu(conv0(x), LEAKY_SLOPE))
-            for layer in down:
-                x = layer(x)
-            x = ops.leaky_relu(bias(x), LEAKY_SLOPE)  # [B, H/2, W/2, nf(res - 2)]
+        for res_log2 in range(self.model_config.resolution_log2, 2, -1):
+            x = self.block(x, res_log2)  # [B, H/2, W/2, nf(res - 2)]
             maps.append(x)
         return maps
 
-    def call(self, images):
-        x = self.mbstd(self.features(images)[-1])  # [B, 4, 4, nf(1) + 1]
+    def head(self, x):
+        """4x4 features [B, 4, 4, nf(1)] -> logit [B, 1]."""
+        x = self.mbstd(x)  # [B, 4, 4, nf(1) + 1]
         x = ops.leaky_relu(self.conv4(x), LEAKY_SLOPE)
         x = ops.reshape(x, (ops.shape(x)[0], -1))  # [B, 16 nf(1)]
         x = ops.leaky_relu(self.dense0(x), LEAKY_SLOPE)
         return self.dense1(x)  # [B, 1]
+
+    def call(self, images):
+        return self.head(self.features(images)[-1])
 
     def get_config(self):
         return {"model_config": self.model_config.to_dict(), "name": self.name}

@@ -133,12 +133,16 @@ class SynthesisNetwork(keras.layers.Layer):
         self.to_rgb = EqualizedConv2D(3, 1, gain=1.0, use_bias=True, name="to_rgb")
         self.to_rgb.build((batch, size, size, channels))
 
-    def layer_outputs(self, w, noise_mode="random") -> list:
-        """The k layers' outputs (after each epilogue), lowest resolution first: [B, R, R, nf] each."""
+    def layer_outputs(self, w, noise_mode="random", res_log2: int | None = None) -> list:
+        """The layers' outputs (after each epilogue), lowest resolution first: [B, R, R, nf] each.
+
+        All k by default; up to resolution 2**res_log2 only when given (progressive growing).
+        """
         x = self.const(w)  # [B, 4, 4, nf(1)]
         outputs = [self.epilogues[0](x, w[:, 0], noise_mode=noise_mode)]
         outputs.append(self.epilogues[1](self.conv4(outputs[-1]), w[:, 1], noise_mode=noise_mode))
-        for index, (up, blur, epi0, conv, epi1) in enumerate(self.blocks):
+        blocks = self.blocks if res_log2 is None else self.blocks[:res_log2 - 2]
+        for index, (up, blur, epi0, conv, epi1) in enumerate(blocks):
             x = outputs[-1]
             for layer in up:
                 x = layer(x)  # [B, 2H, 2W, nf(res - 1)]

@@ -5,7 +5,8 @@ beta1 0, beta2 0.99, eps 1e-8, style-mixing regularisation with probability 0.9,
 and an exponential moving average of G (half-life 10k images) that every later
 stage uses. Two StyleGAN2 habits make short runs work: R1 is applied lazily every
 `r1_interval` steps with its weight scaled to match, and the EMA half-life ramps
-up with the images seen (`ema_rampup`). Fixed resolution; no progressive growing.
+up with the images seen (`ema_rampup`). Fixed resolution by default; with a
+`growth` schedule, progressive growing as StyleGAN v1 trains (ears_tf/train/growth.py).
 
 Writes WORKDIR/stylegan/: generator.keras (the EMA generator), discriminator.keras,
 samples/step_NNNNNN.png (a fixed-seed grid), metrics.jsonl (the Frechet distance, on the
@@ -26,9 +27,10 @@ from ears_tf import losses
 from ears_tf.config import Config
 from ears_tf.data import pipeline
 from ears_tf.metrics.frechet import FrechetEvaluator
-from ears_tf.models import Discriminator, Generator
+from ears_tf.models import Discriminator, Generator, growing
 from ears_tf.workdir import layout
 from ears_tf.workdir.atomic import append_line
+from ears_tf.train.growth import GrowthSchedule
 from ears_tf.train.loop import Stage
 from ears_tf.visualize import image_grid, save_png
 
@@ -44,6 +46,7 @@ class StyleGANOptions:
     ema_rampup: float = 0.05  # half-life at most this share of the images seen so far
     sample_grid: int = 8  # an 8 x 8 grid of fixed latents
     fd_samples: int = 512
+    growth: GrowthSchedule | None = None  # None: every step at the full resolution
 
 
 class StyleGANStage(Stage):
@@ -58,6 +61,9 @@ class StyleGANStage(Stage):
         self.batch_size = batch_size or config.train.stylegan.batch_size
         self.images_per_step = self.batch_size
         self.options = options
+        if options.growth is not None:
+            options.growth.validate(config.model.hr_size)
+        self.growth = options.growth
         self.seed = seed
         self._evaluator = None
         self._warned_no_features = False
@@ -73,20 +79,37 @@ class StyleGANStage(Stage):
         self.generator_ema(z)
         self.discriminator(np.zeros((2, cfg.hr_size, cfg.hr_size, 3), np.float32))
         self.generator_ema.set_weights(self.generator.get_weights())
+        self.g_extra, self.g_extra_ema, self.d_extra = [], [], []
+        self.to_rgb = self.to_rgb_ema = self.from_rgb = None
+        if self.growth is not None:
+            start = self.growth.start_resolution
+            self.to_rgb = growing.ToRGBLadder(cfg, start, name="to_rgb_ladder")
+            self.to_rgb_ema = growing.ToRGBLadder(cfg, start, name="to_rgb_ladder_ema")
+            self.from_rgb = growing.FromRGBLadder(cfg, start, name="from_rgb_ladder")
+            for ladder in (self.to_rgb, self.to_rgb_ema, self.from_rgb):
+                ladder.build()
+            self.to_rgb_ema.set_weights(self.to_rgb.get_weights())
+            self.g_extra, self.g_extra_ema = self.to_rgb.trainable_variables, self.to_rgb_ema.trainable_variables
+            self.d_extra = self.from_rgb.trainable_variables
+        self.g_variables = self.generator.trainable_variables + self.g_extra
+        self.d_variables = self.discriminator.trainable_variables + self.d_extra
         # Created in the strategy's scope: every replica draws its own stream.
         self.rng = tf.random.Generator.from_seed(self.seed)
         rate = self.config.train.gan_learning_rate
         make = lambda: keras.optimizers.Adam(rate, beta_1=opt.beta_1, beta_2=opt.beta_2, epsilon=opt.epsilon)  # noqa: E731
         self.g_optimizer, self.d_optimizer = make(), make()
         # Optimizer slots exist before a restore, so resumed Adam state is matched, not deferred.
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.g_variables)
+        self.d_optimizer.build(self.d_variables)
 
     def checkpoint_items(self):
-        return {
+        items = {
             "generator": self.generator, "generator_ema": self.generator_ema, "discriminator": self.discriminator,
             "g_optimizer": self.g_optimizer, "d_optimizer": self.d_optimizer, "rng": self.rng,
         }
+        if self.growth is not None:
+            items.update(to_rgb_ladder=self.to_rgb, to_rgb_ladder_ema=self.to_rgb_ema, from_rgb_ladder=self.from_rgb)
+        return items
 
     def dataset(self, seed, share=pipeline.WHOLE):
         options = pipeline.PipelineOptions(
@@ -96,7 +119,27 @@ class StyleGANStage(Stage):
         return pipeline.make_dataset(self.data_dir, ["d1", "d2"], options).map(lambda batch: batch["hr"])
 
     def step_variant(self, step):
-        return {"r1": step % self.options.r1_interval == 0}
+        variant = {"r1": step % self.options.r1_interval == 0}
+        if self.growth is not None:
+            variant["res_log2"] = self._res_log2(step * self.batch_size)
+        return variant
+
+    def _res_log2(self, images: int) -> int:
+        return self.growth.resolution_log2(images, self.model_config.resolution_log2)
+
+    def _images_seen(self):
+        return tf.cast(self.g_optimizer.iterations * self.batch_size, tf.float32)
+
+    def _synthesize(self, generator, to_rgb, w, res_log2, alpha, noise_mode="random"):
+        """G's images from w [B, k, D]: [B, HR, HR, 3], or [B, R, R, 3] at 2**res_log2 while growing."""
+        if res_log2 is None:
+            return generator.synthesis(w, noise_mode=noise_mode)
+        return growing.grown_images(generator, to_rgb, w, res_log2, alpha, noise_mode)
+
+    def _discriminate(self, images, res_log2, alpha):
+        if res_log2 is None:
+            return self.discriminator(images)
+        return growing.grown_logits(self.discriminator, self.from_rgb, images, res_log2, alpha)
 
     def _mixed_latents(self, batch):
         """Per-layer z [B, k, D]: two codes, switched at a random layer with probability `style_mixing`."""
@@ -108,35 +151,41 @@ class StyleGANStage(Stage):
         layer = tf.range(k)[None, :, None]
         return tf.where(layer < cutoff, z1, z2)  # [B, k, D]
 
-    def replica_step(self, reals, r1: bool):
+    def replica_step(self, reals, r1: bool, res_log2: int | None = None):
         batch = tf.shape(reals)[0]
         scale = 1.0 / self.num_replicas  # per-replica means, summed across replicas by the optimizer
-        g, d = self.generator, self.discriminator
+        g = self.generator
+        alpha = None
+        if res_log2 is not None:
+            alpha = self.growth.alpha(self._images_seen(), res_log2)
+            reals = growing.grown_reals(reals, res_log2, alpha, self.growth.start_log2)  # [B, R, R, 3]
+        synthesize = lambda w: self._synthesize(g, self.to_rgb, w, res_log2, alpha)  # noqa: E731
+        discriminate = lambda images: self._discriminate(images, res_log2, alpha)  # noqa: E731
 
         # Discriminator.
-        fakes = g(self._mixed_latents(batch))
+        fakes = synthesize(g.map(self._mixed_latents(batch)))
         with tf.GradientTape() as tape:
             if r1:
                 with tf.GradientTape() as r1_tape:
                     r1_tape.watch(reals)
-                    real_logits = d(reals)
+                    real_logits = discriminate(reals)
                     real_sum = tf.reduce_sum(real_logits)
                 real_grads = r1_tape.gradient(real_sum, reals)
                 penalty = losses.r1_penalty(real_grads, self.options.r1_gamma) * self.options.r1_interval
             else:
-                real_logits = d(reals)
+                real_logits = discriminate(reals)
                 penalty = tf.constant(0.0)
-            d_loss = losses.d_logistic(real_logits, d(fakes))
+            d_loss = losses.d_logistic(real_logits, discriminate(fakes))
             total = (d_loss + penalty) * scale
-        self.d_optimizer.apply_gradients(zip(tape.gradient(total, d.trainable_variables), d.trainable_variables))
+        _apply(self.d_optimizer, tape.gradient(total, self.d_variables), self.d_variables)
 
         # Generator.
         z = self._mixed_latents(batch)
         with tf.GradientTape() as tape:
             w = g.map(z)  # [B, k, D]
-            g_loss = losses.g_nonsaturating(d(g.synthesis(w)))
+            g_loss = losses.g_nonsaturating(discriminate(synthesize(w)))
             total = g_loss * scale
-        self.g_optimizer.apply_gradients(zip(tape.gradient(total, g.trainable_variables), g.trainable_variables))
+        _apply(self.g_optimizer, tape.gradient(total, self.g_variables), self.g_variables)
         metrics = {"d_loss": d_loss, "g_loss": g_loss, "w_mean": tf.reduce_mean(tf.reshape(w, (-1, w.shape[-1])), 0)}
         if r1:
             metrics["r1"] = penalty / self.options.r1_interval
@@ -148,7 +197,7 @@ class StyleGANStage(Stage):
         images = tf.cast(self.g_optimizer.iterations * self.batch_size, tf.float32)
         half_life = tf.minimum(float(self.options.ema_half_life_images), images * self.options.ema_rampup)
         beta = tf.pow(0.5, self.batch_size / tf.maximum(half_life, 1e-8))
-        for source, target in zip(g.trainable_variables, ema.trainable_variables):
+        for source, target in zip(g.trainable_variables + self.g_extra, ema.trainable_variables + self.g_extra_ema):
             target.assign(source + (target - source) * beta)
         for source, target in zip(g.non_trainable_variables, ema.non_trainable_variables):
             target.assign(source)
@@ -158,8 +207,18 @@ class StyleGANStage(Stage):
         return rng.standard_normal((count, self.model_config.num_styles, self.model_config.latent_dim)).astype(np.float32)
 
     def sample(self, count: int, noise_mode: str = "const") -> np.ndarray:
+        """The EMA generator on fixed latents: [count, HR, HR, 3]; while growing, drawn at the
+        current resolution and upscaled (nearest) to HR."""
         latents = np.array_split(self._fixed_latents(count), max(count // 64, 1))
-        return np.concatenate([np.asarray(self.generator_ema(z, noise_mode=noise_mode)) for z in latents])
+        if self.growth is None:
+            return np.concatenate([np.asarray(self.generator_ema(z, noise_mode=noise_mode)) for z in latents])
+        images = int(self.g_optimizer.iterations.numpy()) * self.batch_size
+        res_log2 = self._res_log2(images)
+        alpha = self.growth.alpha(float(images), res_log2)
+        ema = self.generator_ema
+        factor = self.model_config.hr_size // 2 ** res_log2
+        return np.concatenate([np.asarray(growing.upscale(
+            self._synthesize(ema, self.to_rgb_ema, ema.map(z), res_log2, alpha, noise_mode), factor)) for z in latents])
 
     def evaluate(self, step, stage_dir, writer):
         grid = self.options.sample_grid
@@ -184,7 +243,19 @@ class StyleGANStage(Stage):
         return {"frechet_distance": fd}
 
     def export(self, stage_dir):
+        if self.growth is not None:
+            images = int(self.g_optimizer.iterations.numpy()) * self.batch_size
+            grown_by = self.growth.grown_by(self.model_config.resolution_log2)
+            if images < grown_by:
+                print(f"{self.name}: warning: the generator has not finished growing ({images:,} of {grown_by:,} images); "
+                      "its full-resolution output is not trained yet", flush=True)
         paths = [layout.GENERATOR.path(self.workdir), layout.DISCRIMINATOR.path(self.workdir)]
         layout.save_model(self.generator_ema, paths[0])
         layout.save_model(self.discriminator, paths[1])
         return paths
+
+
+def _apply(optimizer, gradients, variables):
+    """Applies the gradients that exist: while growing, the layers above the current resolution get none."""
+    pairs = [(grad, var) for grad, var in zip(gradients, variables) if grad is not None]
+    optimizer.apply_gradients(pairs)
