@@ -99,36 +99,47 @@ def test_without_the_feature_network_the_fd_is_skipped_and_said_once(tmp_path, c
     assert (tmp_path / "stylegan" / "samples" / "step_000002_noise_off.png").exists()
 
 
-def test_progressive_growing_trains_each_resolution_then_the_full_one(smoke_data, tmp_path):
-    """8x8, 16x16 fading in and stable, then 32x32 fading in and alone: each step trains only the layers it uses."""
-    import numpy as np
-    import tensorflow as tf
 
+def growing_stage(smoke_data, workdir, **options):
     from ears_tf import config
-    from ears_tf.train import loop
     from ears_tf.train.growth import GrowthSchedule
     from ears_tf.train.stylegan import StyleGANOptions, StyleGANStage
 
-    cfg = config.get_preset("smoke")
     growth = GrowthSchedule(start_resolution=8, stable_images=4, fade_images=4)
-    stage = StyleGANStage(cfg, str(smoke_data), str(tmp_path), batch_size=4, options=StyleGANOptions(growth=growth))
-    assert [stage.step_variant(step)["res_log2"] for step in range(6)] == [3, 4, 4, 5, 5, 5]
+    return StyleGANStage(config.get_preset("smoke"), str(smoke_data), str(workdir), batch_size=4,
+                         options=StyleGANOptions(growth=growth, **options))
 
+
+def test_progressive_growing_steps_train_only_the_layers_in_use(smoke_data, tmp_path):
+    """8x8, 16x16 fading in and stable, then 32x32 fading in and alone; at 8x8 nothing above it changes."""
+    import numpy as np
+    import tensorflow as tf
+
+    stage = growing_stage(smoke_data, tmp_path)
+    assert [stage.step_variant(step)["res_log2"] for step in range(6)] == [3, 4, 4, 5, 5, 5]
     stage.build(tf.distribute.get_strategy())
-    before = {v.path: v.numpy().copy() for v in stage.g_variables + stage.d_variables}
+    variables = {v.path: v for v in stage.g_variables + stage.d_variables}
+    before = {path: v.numpy().copy() for path, v in variables.items()}
     reals = tf.constant(np.random.default_rng(0).normal(size=(4, 32, 32, 3)).astype(np.float32))
     stage.replica_step(reals, r1=True, res_log2=3)
-    changed = {path for path, value in before.items()
-               if not np.allclose(value, next(v for v in stage.g_variables + stage.d_variables if v.path == path).numpy())}
+    changed = {path for path, value in before.items() if not np.allclose(value, variables[path].numpy())}
     assert {"to_rgb_ladder/to_rgb8/kernel", "from_rgb_ladder/from_rgb8/kernel", "discriminator/conv8/kernel"} <= changed
     untouched = {"generator/synthesis/to_rgb/kernel", "generator/synthesis/up_conv32/kernel", "discriminator/from_rgb/kernel",
                  "discriminator/conv32/kernel", "to_rgb_ladder/to_rgb16/kernel", "from_rgb_ladder/from_rgb16/kernel"}
     assert not untouched & changed
+    # Samples are drawn at the current resolution (8x8 after one step) and upscaled to HR.
+    samples = stage.sample(4)
+    assert samples.shape == (4, 32, 32, 3)
+    np.testing.assert_array_equal(samples[:, ::4, ::4], samples[:, 3::4, 3::4])
 
-    summary = loop.run(StyleGANStage(cfg, str(smoke_data), str(tmp_path / "run"), batch_size=4,
-                                     options=StyleGANOptions(growth=growth, fd_samples=16)),
-                       loop.LoopOptions(workdir=str(tmp_path / "run"), steps=6, eval_every=2, jit_compile=False))
+
+@pytest.mark.slow  # 34 s on 2 cores: one trace per resolution and R1 setting
+def test_progressive_growing_runs_in_the_loop_to_the_full_resolution(smoke_data, tmp_path):
+    from ears_tf.train import loop
+
+    summary = loop.run(growing_stage(smoke_data, tmp_path, fd_samples=16),
+                       loop.LoopOptions(workdir=str(tmp_path), steps=6, eval_every=2, jit_compile=False))
     assert summary["steps"] == 6
-    samples = tmp_path / "run" / "stylegan" / "samples"
+    samples = tmp_path / "stylegan" / "samples"
     assert {"step_000002.png", "step_000004.png", "step_000006_noise_off.png"} <= {p.name for p in samples.iterdir()}
-    assert (tmp_path / "run" / "stylegan" / "generator.keras").exists()
+    assert (tmp_path / "stylegan" / "generator.keras").exists()
