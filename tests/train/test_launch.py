@@ -98,9 +98,14 @@ def test_two_workers_take_the_same_steps_as_one_with_the_same_global_batch(train
 
     models = [keras.saving.load_model(w / "pretrain_lowres" / "encoder_lr.keras") for w in (one, two)]
     # Two half-batch gradients summed differ from one full-batch gradient in the last bits, and
-    # Adam's division by sqrt(v) enlarges that where a gradient is near zero: 1.1e-5 measured.
-    for a, b in zip(*(m.get_weights() for m in models), strict=True):
-        np.testing.assert_allclose(b, a, atol=1e-4)
+    # Adam's division by sqrt(v) enlarges that where a gradient is near zero: 1.1e-5 measured
+    # on almost every weight. Where such a gradient flips sign, Adam (which moves a weight by
+    # at most about lr a step) can put that weight up to 2 lr a step apart: one weight in
+    # 16,384 was 1.8e-4 apart in one run of 3 steps at lr 1e-4.
+    lr, steps = 1e-4, 3
+    gaps = np.concatenate([np.abs(b - a).ravel() for a, b in zip(*(m.get_weights() for m in models), strict=True)])
+    assert gaps.max() <= 2 * lr * steps
+    assert np.mean(gaps > 1e-4) < 1e-3
     assert not [f for f in files_under(two) if "workertemp" in f]
 
 
