@@ -19,6 +19,14 @@ from ears_tf.models.generator import LEAKY_SLOPE
 MIN_START_RESOLUTION = 8  # D's 4x4 head needs one downscaling block in front of it
 
 
+def start_resolution_problem(start_resolution: int, hr_size: int) -> str | None:
+    """Why growing cannot start at `start_resolution` towards `hr_size`, or None."""
+    if start_resolution < MIN_START_RESOLUTION or start_resolution & (start_resolution - 1) or start_resolution >= hr_size:
+        return (f"start_resolution must be a power of two from {MIN_START_RESOLUTION} up to below the training "
+                f"resolution {hr_size}, got {start_resolution}")
+    return None
+
+
 def upscale(images, factor: int = 2):
     """[B, H, W, C] -> [B, fH, fW, C], nearest neighbour."""
     return ops.repeat(ops.repeat(images, factor, axis=1), factor, axis=2)
@@ -37,10 +45,21 @@ class _Ladder(keras.layers.Layer):
         self.model_config = ModelConfig.coerce(model_config)
         self.start_resolution = start_resolution
         self.start_log2 = start_resolution.bit_length() - 1
-        if start_resolution < MIN_START_RESOLUTION or start_resolution & (start_resolution - 1) \
-                or start_resolution >= self.model_config.hr_size:
-            raise ValueError(f"start_resolution must be a power of two from {MIN_START_RESOLUTION} up to below "
-                             f"hr_size {self.model_config.hr_size}, got {start_resolution}")
+        problem = start_resolution_problem(start_resolution, self.model_config.hr_size)
+        if problem:
+            raise ValueError(problem)
+
+    def make_rung(self, res_log2: int, size: int):
+        """(the 1x1 conv of resolution `size` = 2**res_log2, its input channels)."""
+        raise NotImplementedError
+
+    def build(self, input_shape=None):
+        self.rungs = []
+        for res_log2 in range(self.start_log2, self.model_config.resolution_log2):
+            size = 2 ** res_log2
+            conv, channels = self.make_rung(res_log2, size)
+            conv.build((None, size, size, channels))
+            self.rungs.append(conv)
 
     def _rung(self, res_log2: int):
         return self.rungs[res_log2 - self.start_log2]
@@ -55,14 +74,8 @@ class _Ladder(keras.layers.Layer):
 class ToRGBLadder(_Ladder):
     """G's features at 2**r [B, R, R, nf(r - 1)] -> RGB [B, R, R, 3], for r below the output."""
 
-    def build(self, input_shape=None):
-        cfg = self.model_config
-        self.rungs = []
-        for res_log2 in range(self.start_log2, cfg.resolution_log2):
-            size = 2 ** res_log2
-            conv = EqualizedConv2D(3, 1, gain=1.0, use_bias=True, name=f"to_rgb{size}")
-            conv.build((None, size, size, cfg.fmaps(res_log2 - 1)))
-            self.rungs.append(conv)
+    def make_rung(self, res_log2: int, size: int):
+        return EqualizedConv2D(3, 1, gain=1.0, use_bias=True, name=f"to_rgb{size}"), self.model_config.fmaps(res_log2 - 1)
 
     def call(self, features, res_log2: int):
         return self._rung(res_log2)(features)
@@ -72,14 +85,8 @@ class ToRGBLadder(_Ladder):
 class FromRGBLadder(_Ladder):
     """An image at 2**r [B, R, R, 3] -> D's input features there [B, R, R, nf(r - 1)], for r below HR."""
 
-    def build(self, input_shape=None):
-        cfg = self.model_config
-        self.rungs = []
-        for res_log2 in range(self.start_log2, cfg.resolution_log2):
-            size = 2 ** res_log2
-            conv = EqualizedConv2D(cfg.fmaps(res_log2 - 1), 1, name=f"from_rgb{size}")
-            conv.build((None, size, size, 3))
-            self.rungs.append(conv)
+    def make_rung(self, res_log2: int, size: int):
+        return EqualizedConv2D(self.model_config.fmaps(res_log2 - 1), 1, name=f"from_rgb{size}"), 3
 
     def call(self, images, res_log2: int):
         return ops.leaky_relu(self._rung(res_log2)(images), LEAKY_SLOPE)

@@ -11,7 +11,7 @@ import dataclasses
 from keras import ops
 
 from ears_tf.config import ConfigError
-from ears_tf.models.growing import MIN_START_RESOLUTION
+from ears_tf.models.growing import start_resolution_problem
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,10 +25,9 @@ class GrowthSchedule:
         return self.start_resolution.bit_length() - 1
 
     def validate(self, hr_size: int) -> "GrowthSchedule":
-        size = self.start_resolution
-        if size < MIN_START_RESOLUTION or size & (size - 1) or size >= hr_size:
-            raise ConfigError(f"growth start_resolution must be a power of two from {MIN_START_RESOLUTION} up to "
-                              f"below the training resolution {hr_size}, got {size}")
+        problem = start_resolution_problem(self.start_resolution, hr_size)
+        if problem:
+            raise ConfigError(f"growth {problem}")
         if self.stable_images <= 0 or self.fade_images <= 0:
             raise ConfigError(f"growth stable_images and fade_images must be positive, got "
                               f"{self.stable_images} and {self.fade_images}")
