@@ -11,7 +11,6 @@ phases: imports, the matmul probe, the FLOP plan.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -19,6 +18,7 @@ import sys
 from absl import app, flags
 
 from ears_tf import machine
+from ears_tf.workdir.atomic import read_json_object
 from ears_tf.workdir.layout import RUN_TIMES
 
 flags.DEFINE_string("workdir", None, "A workdir that `--stage=all` ran in.", required=True)
@@ -45,7 +45,7 @@ def from_log(path: str) -> dict:
         phases.append({"phase": "evaluation", "seconds": evaluation})
     run = re.search(r"^run: (\d+):(\d+):(\d+) on this machine \(matmul (\d+) GFLOP/s\)", text, re.MULTILINE)
     if run is None:
-        raise ValueError(f"{path}: no 'run: ...' line; the run has not finished")
+        raise ValueError("no 'run: ...' line; the run has not finished")
     hours, minutes, secs, matmul = (int(g) for g in run.groups())
     seconds = 3600 * hours + 60 * minutes + secs
     return {"matmul_gflops": float(matmul), "reference_gflops": machine.REFERENCE_GFLOPS, "seconds": float(seconds),
@@ -80,8 +80,9 @@ def main(argv):
         if FLAGS.log:
             times = from_log(FLAGS.log)
         else:
-            with open(path, encoding="utf-8") as f:
-                times = json.load(f)
+            times = read_json_object(path, "phases", list)
+            if times is None:
+                raise OSError("no such file; `python -m ears_tf.train --stage=all` writes it at its end")
     except (OSError, ValueError) as error:
         print(f"error: {FLAGS.log or path}: {error}", file=sys.stderr)
         sys.exit(2)
