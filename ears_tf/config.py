@@ -161,6 +161,58 @@ class StageBudget:
                  f"train.{stage}.learning_rate must be positive, got {self.learning_rate}")
 
 
+# Growing starts at 8x8 or above: D's 4x4 head needs one downscaling block in front of it.
+MIN_START_RESOLUTION = 8
+
+
+@dataclasses.dataclass(frozen=True)
+class GrowthSchedule:
+    """Progressive growing of the `stylegan` stage: StyleGAN v1's lod schedule, counted in images.
+
+    From `start_resolution`, each resolution trains for `stable_images`, then the next one
+    fades in over `fade_images`, and so on up to the full resolution, which then trains for
+    the rest of the budget. How far a resolution has faded in is `ears_tf.train.growth.alpha`.
+    """
+
+    start_resolution: int
+    stable_images: int
+    fade_images: int
+
+    @property
+    def start_log2(self) -> int:
+        return self.start_resolution.bit_length() - 1
+
+    def validate(self, hr_size: int) -> "GrowthSchedule":
+        problem = start_resolution_problem(self.start_resolution, hr_size)
+        _require(problem is None, f"train.stylegan_growth {problem}")
+        _require(self.stable_images > 0 and self.fade_images > 0,
+                 f"train.stylegan_growth stable_images and fade_images must be positive, got "
+                 f"{self.stable_images} and {self.fade_images}")
+        return self
+
+    def resolution_log2(self, images: int, final_log2: int) -> int:
+        """The resolution G draws at after `images` images: the one training or fading in."""
+        phase, into = divmod(images, self.stable_images + self.fade_images)
+        return min(self.start_log2 + phase + (into >= self.stable_images), final_log2)
+
+    def fade_start(self, res_log2: int) -> int:
+        """The image count at which resolution 2**res_log2 starts to fade in."""
+        return (res_log2 - self.start_log2 - 1) * (self.stable_images + self.fade_images) + self.stable_images
+
+    def grown_by(self, final_log2: int) -> int:
+        """The images after which G and D train at the full resolution alone."""
+        return self.fade_start(final_log2) + self.fade_images
+
+
+def start_resolution_problem(start_resolution: int, hr_size: int) -> str | None:
+    """Why growing cannot start at `start_resolution` towards `hr_size`, or None."""
+    if (not isinstance(start_resolution, int) or start_resolution < MIN_START_RESOLUTION
+            or start_resolution & (start_resolution - 1) or start_resolution >= hr_size):
+        return (f"start_resolution must be a power of two from {MIN_START_RESOLUTION} up to below the training "
+                f"resolution {hr_size}, got {start_resolution}")
+    return None
+
+
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
     """Per-stage budgets (paper section 4.2) and optimiser settings."""
@@ -181,6 +233,8 @@ class TrainConfig:
     fusion_consistency_weight: float = 1.0  # eq. 4 weighs its two terms alike
     classifier_learning_rate: float = 1e-3  # from scratch: no VGG-Face weights to fine-tune offline
     seed: int = 0
+    # None: the stylegan stage trains at the full resolution from the first step.
+    stylegan_growth: GrowthSchedule | None = None
 
     STAGES = ("feature_net", "stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio", "fusion", "sr_baseline")
 
@@ -233,6 +287,8 @@ class Config:
     def validate(self) -> "Config":
         self.model.validate()
         self.train.validate()
+        if self.train.stylegan_growth is not None:
+            self.train.stylegan_growth.validate(self.model.hr_size)
         self.data.validate()
         return self
 
@@ -277,20 +333,26 @@ def _quickstart() -> Config:
             sr_filters=32, sr_depth=2,
         ),
         train=TrainConfig(
-            # About 30 minutes on 2 cores for every stage (README: quickstart timings).
-            stylegan=StageBudget(steps=2500, batch_size=16),
+            # 10,000 steps: the step count at which G's noise-off samples have eyes, mouths and beards
+            # (docs/generator_experiments.md); grown from 8x8, for about 80% of the fixed schedule's FLOPs.
+            stylegan=StageBudget(steps=10_000, batch_size=16),
             # Budgets ~150x shorter than the paper's: 5e-4 gave E_h 19.8 dB test PSNR in 750
             # steps against 18.7 dB at the paper's 1e-4. E_a keeps 1e-4: at 5e-4 it collapsed
-            # to one constant code; at 1e-4 its codes separate the genders after 600 steps.
+            # to one constant code; at 1e-4 it separates the genders (below).
             encoder_hr=StageBudget(steps=750, batch_size=32, learning_rate=5e-4),
             pretrain_lowres=StageBudget(steps=500, batch_size=32, learning_rate=5e-4),
-            pretrain_audio=StageBudget(steps=600, batch_size=32),
+            # On the 10,000-step G, E_a's codes separate the genders after 900 to 1,000 steps (0.96 on the
+            # gender axis); the stage exports its best step by held-out latent L1, so overfitting late costs nothing.
+            pretrain_audio=StageBudget(steps=1200, batch_size=32),
             fusion=StageBudget(steps=200, batch_size=32),
             sr_baseline=StageBudget(steps=400, batch_size=32, learning_rate=1e-3),
             # From scratch, C_i needs more passes than the paper's 10 fine-tuning epochs: on held-out
             # videos 0.72 after 15 epochs, 0.91 to 0.94 after 40 (docs/evaluation.md, what limits C_i).
             classifier_epochs=40, classifier_batch_size=64, classifier_learning_rate=2e-3,
-            gan_learning_rate=2e-3,  # StyleGAN2's rate: a 12-minute budget needs the faster start
+            gan_learning_rate=2e-3,  # StyleGAN2's rate: a short budget needs the faster start
+            # 8x8 to 64x64 over the first 60,000 of 160,000 images: the same samples at step 10,000 as
+            # the fixed schedule for about 80% of its FLOPs (docs/generator_experiments.md).
+            stylegan_growth=GrowthSchedule(start_resolution=8, stable_images=10_000, fade_images=10_000),
         ),
         data=DataConfig(speakers=300, videos_d1=2, videos_d2=2, videos_test=1, frames_per_video=3),
     )

@@ -52,10 +52,14 @@ class RunProgress:
 
 class Progress:
     def __init__(self, label: str, total: int, start: int = 0, images_per_step: int = 0, every_s: float = 10.0,
-                 stream=None, run: RunProgress | None = None):
+                 stream=None, run: RunProgress | None = None, work=float):
         self.label, self.total, self.start_step = label, total, start
         self.images_per_step = images_per_step
         self.run = run
+        # work(step): the cost of the first `step` steps; the ETAs weigh steps by it (a growing
+        # GAN's early steps are cheap).
+        self.work = work
+        self.work_start, self.work_total = work(start), work(total)
         self.stream = stream or sys.stdout
         self.tty = self.stream.isatty()
         self.every_s = min(0.5, every_s) if self.tty else every_s
@@ -66,9 +70,11 @@ class Progress:
         if not force and now - self.last < self.every_s:
             return
         self.last = now
-        done = step - self.start_step
-        rate = done / max(now - self.t0, 1e-9)
-        eta = (self.total - step) / rate if rate > 0 else float("inf")
+        rate = (step - self.start_step) / max(now - self.t0, 1e-9)
+        work_done = self.work(step) - self.work_start
+        work_left = self.work_total - self.work_start - work_done
+        work_rate = work_done / max(now - self.t0, 1e-9)
+        eta = work_left / work_rate if work_rate > 0 else float("inf")
         parts = [f"{self.label} {step}/{self.total} ({100.0 * step / max(self.total, 1):.0f}%)"]
         if self.run is not None:
             parts[0] = f"{self.run.prefix} {parts[0]}"
@@ -76,7 +82,7 @@ class Progress:
             parts.append(f"{rate * self.images_per_step:.1f} img/s")
         parts.append(f"ETA {clock(eta) if eta != float('inf') else '?'}")
         if self.run is not None:
-            fraction = (step - self.start_step) / max(self.total - self.start_step, 1)
+            fraction = work_done / max(self.work_total - self.work_start, 1e-9)
             run_eta = self.run.eta(fraction)
             parts.append(f"run ETA {clock(run_eta) if run_eta is not None else '?'}")
         if metrics:

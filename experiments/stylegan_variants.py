@@ -9,8 +9,9 @@
 Each run writes the stage's usual outputs (sample grids with noise const and off,
 metrics.jsonl) under --workdir. --features_from copies a workdir's trained feature
 network (its `feature_net` stage) so that the Frechet distances compare with that run. Not a supported training
-mode: the variants were tried and not adopted (docs/generator_experiments.md).
---grow_from=8 trains with progressive growing from 8x8 (the stage's `growth` option).
+mode: apart from growing, the variants were tried and not adopted (docs/generator_experiments.md).
+By default G and D train at the full resolution throughout, as every variant before growing did;
+--grow_from=8 with the default image counts is the quickstart preset's schedule.
 """
 import dataclasses
 import math
@@ -62,7 +63,6 @@ def main(argv):
     from ears_tf import config
     from ears_tf.layers import noise
     from ears_tf.train import loop
-    from ears_tf.train.growth import GrowthSchedule
     from ears_tf.train.stylegan import StyleGANOptions, StyleGANStage
     from ears_tf.workdir import layout
 
@@ -70,7 +70,9 @@ def main(argv):
     cfg = dataclasses.replace(
         base,
         model=dataclasses.replace(base.model, hr_size=FLAGS.hr_size, fmap_base=FLAGS.fmap_base, fmap_max=FLAGS.fmap_max),
-        train=dataclasses.replace(base.train, gan_learning_rate=FLAGS.lr),
+        train=dataclasses.replace(base.train, gan_learning_rate=FLAGS.lr, stylegan_growth=(
+            config.GrowthSchedule(FLAGS.grow_from, FLAGS.grow_stable_images, FLAGS.grow_fade_images)
+            if FLAGS.grow_from else None)),
     ).validate()
     if not FLAGS.train_noise:
         noise.NoiseInjection.call = lambda self, x, noise_mode="random": x
@@ -104,9 +106,7 @@ def main(argv):
     features_dir = os.path.dirname(layout.FEATURE_NET.path(FLAGS.workdir))
     if FLAGS.features_from and not os.path.isdir(features_dir):
         shutil.copytree(FLAGS.features_from, features_dir)
-    growth = (GrowthSchedule(FLAGS.grow_from, FLAGS.grow_stable_images, FLAGS.grow_fade_images)
-              if FLAGS.grow_from else None)
-    options = StyleGANOptions(r1_gamma=FLAGS.r1_gamma, growth=growth)
+    options = StyleGANOptions(r1_gamma=FLAGS.r1_gamma)
     stage = VariantStage(cfg, FLAGS.data, FLAGS.workdir, batch_size=FLAGS.batch_size, options=options)
     print(loop.run(stage, loop.LoopOptions(workdir=FLAGS.workdir, steps=FLAGS.steps, jit_compile=False,
                                            eval_every=FLAGS.eval_every)))

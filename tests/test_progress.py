@@ -1,5 +1,6 @@
 """The progress line, alone and within a `--stage=all` run."""
 import io
+import re
 import time
 
 from ears_tf.progress import Progress, RunProgress, clock
@@ -29,6 +30,21 @@ def test_a_progress_line_in_a_run_shows_its_place_and_the_run_eta(monkeypatch):
     line = stream.getvalue().strip()
     assert line.startswith("[2/10] stylegan 2/4 (50%)")
     assert "| run ETA " in line and line.endswith("loss 1.5")
+
+
+def test_the_etas_weigh_steps_by_their_work(monkeypatch):
+    """A growing GAN's first steps are cheap: the ETA extrapolates work, not steps."""
+    now = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: now[0])
+    stream = io.StringIO()
+    run = RunProgress({"stylegan": 100.0}, total_runs=1)
+    run.start(1, "stylegan")
+    work = lambda step: float(step if step <= 5 else 5 + 10 * (step - 5))  # noqa: E731  steps 6-10 cost 10x
+    progress = Progress("stylegan", 10, stream=stream, every_s=0.0, run=run, work=work)
+    now[0] = 5.0
+    progress.update(5, force=True)  # 5 of 55 work units in 5 s: 50 s left, not 5
+    assert "| ETA 0:00:50 |" in stream.getvalue()
+    assert re.search(r"\| run ETA 0:00:(49|50)$", stream.getvalue().strip())  # the same, up to rounding
 
 
 def test_clock():

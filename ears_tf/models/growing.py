@@ -12,19 +12,9 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from ears_tf.config import ModelConfig
+from ears_tf.config import ModelConfig, start_resolution_problem
 from ears_tf.layers import EqualizedConv2D
 from ears_tf.models.generator import LEAKY_SLOPE
-
-MIN_START_RESOLUTION = 8  # D's 4x4 head needs one downscaling block in front of it
-
-
-def start_resolution_problem(start_resolution: int, hr_size: int) -> str | None:
-    """Why growing cannot start at `start_resolution` towards `hr_size`, or None."""
-    if start_resolution < MIN_START_RESOLUTION or start_resolution & (start_resolution - 1) or start_resolution >= hr_size:
-        return (f"start_resolution must be a power of two from {MIN_START_RESOLUTION} up to below the training "
-                f"resolution {hr_size}, got {start_resolution}")
-    return None
 
 
 def upscale(images, factor: int = 2):

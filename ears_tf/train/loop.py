@@ -97,6 +97,10 @@ class Stage(abc.ABC):
     def replica_step(self, batch, **variant) -> dict:
         """One optimisation step on one replica's batch; returns scalars to average."""
 
+    def work(self, step: int) -> float:
+        """The work of the first `step` steps, in any unit: the progress line's ETAs weigh steps by it."""
+        return float(step)
+
     def step_variant(self, step: int) -> dict:
         """Static keyword arguments of `replica_step` for this step (each traced once)."""
         return {}
@@ -188,7 +192,12 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
     manager = tf.train.CheckpointManager(checkpoint, role.checkpoint_dir(chief_dir), max_to_keep=options.max_checkpoints)
     latest = tf.train.latest_checkpoint(chief_dir)
     if latest and preemption is None:
-        checkpoint.restore(latest).assert_existing_objects_matched()
+        try:
+            checkpoint.restore(latest).assert_existing_objects_matched()
+        except AssertionError:  # e.g. a fixed-resolution stylegan checkpoint resumed with a growth schedule
+            raise InputError(latest, f"does not match the {stage.name} stage as configured now (made with another "
+                                     "preset or schedule?); resume with the settings it was made with, or use a "
+                                     "new workdir") from None
     if latest:
         logging.info("%s: resumed from %s at step %d", stage.name, latest, int(step_var.numpy()))
         print(f"{stage.name}: resuming at step {int(step_var.numpy())} from {latest}", flush=True)
@@ -228,7 +237,7 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
     writer = (tf.summary.create_file_writer(os.path.join(stage_dir, "logs")) if role.chief
               else tf.summary.create_noop_writer())
     progress = Progress(stage.name, options.steps, start, stage.images_per_step, every_s=options.progress_every_s,
-                        run=options.run_progress)
+                        run=options.run_progress, work=stage.work)
     metrics, t0, final = {}, time.perf_counter(), {}
     # One worker of several: SIGTERM belongs to the preemption handler; SIGINT still stops this process.
     signals = (signal.SIGINT,) if preemption else (signal.SIGINT, signal.SIGTERM)

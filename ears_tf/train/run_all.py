@@ -53,12 +53,12 @@ def plan(config: Config, data_dir, workdir, steps: int | None, batch_size: int |
         run_steps = steps or run_budget.steps
         planned.append((run, run_steps))
         if not layout.is_done(workdir, run.run_name, run_steps):
-            todo[run.run_name] = (run, run_steps * (batch_size or run_budget.batch_size))
+            todo[run.run_name] = (run, run_steps, batch_size or run_budget.batch_size)
     if not todo:
         return planned, {}
     costs = budget.model_costs(config, records.Manifest.load(data_dir).num_speakers, with_vgg16=bool(vgg16_weights))
-    return planned, {name: images * budget.step_gflop_per_image(run.entry.name, costs, config, run.variant)
-                     for name, (run, images) in todo.items()}
+    return planned, {name: budget.run_gflop(run.entry.name, costs, config, run_steps, run_batch, run.variant)
+                     for name, (run, run_steps, run_batch) in todo.items()}
 
 
 def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strategy, steps: int | None = None,

@@ -5,8 +5,9 @@ beta1 0, beta2 0.99, eps 1e-8, style-mixing regularisation with probability 0.9,
 and an exponential moving average of G (half-life 10k images) that every later
 stage uses. Two StyleGAN2 habits make short runs work: R1 is applied lazily every
 `r1_interval` steps with its weight scaled to match, and the EMA half-life ramps
-up with the images seen (`ema_rampup`). Fixed resolution by default; with a
-`growth` schedule, progressive growing as StyleGAN v1 trains (ears_tf/train/growth.py).
+up with the images seen (`ema_rampup`). With the preset's `stylegan_growth` schedule,
+progressive growing as StyleGAN v1 trains (lower resolutions first); without, the full
+resolution from the first step.
 
 Writes WORKDIR/stylegan/: generator.keras (the EMA generator), discriminator.keras,
 samples/step_NNNNNN.png (a fixed-seed grid), metrics.jsonl (the Frechet distance, on the
@@ -30,7 +31,7 @@ from ears_tf.metrics.frechet import FrechetEvaluator
 from ears_tf.models import Discriminator, Generator, growing
 from ears_tf.workdir import layout
 from ears_tf.workdir.atomic import append_line
-from ears_tf.train.growth import GrowthSchedule
+from ears_tf.train.growth import alpha as faded_in
 from ears_tf.train.loop import Stage
 from ears_tf.visualize import image_grid, save_png
 
@@ -46,7 +47,6 @@ class StyleGANOptions:
     ema_rampup: float = 0.05  # half-life at most this share of the images seen so far
     sample_grid: int = 8  # an 8 x 8 grid of fixed latents
     fd_samples: int = 512
-    growth: GrowthSchedule | None = None  # None: every step at the full resolution
 
 
 class StyleGANStage(Stage):
@@ -61,9 +61,7 @@ class StyleGANStage(Stage):
         self.batch_size = batch_size or config.train.stylegan.batch_size
         self.images_per_step = self.batch_size
         self.options = options
-        if options.growth is not None:
-            options.growth.validate(config.model.hr_size)
-        self.growth = options.growth
+        self.growth = config.train.stylegan_growth  # None: every step at the full resolution
         self.seed = seed
         self._evaluator = None
         self._warned_no_features = False
@@ -118,6 +116,13 @@ class StyleGANStage(Stage):
         )
         return pipeline.make_dataset(self.data_dir, ["d1", "d2"], options).map(lambda batch: batch["hr"])
 
+    def work(self, step):
+        if self.growth is None:
+            return float(step)
+        from ears_tf.train.budget import grown_stylegan_gflop
+
+        return grown_stylegan_gflop(self.config, step, self.batch_size)
+
     def step_variant(self, step):
         variant = {"r1": step % self.options.r1_interval == 0}
         if self.growth is not None:
@@ -157,7 +162,7 @@ class StyleGANStage(Stage):
         g = self.generator
         alpha = None
         if res_log2 is not None:
-            alpha = self.growth.alpha(self._images_seen(), res_log2)
+            alpha = faded_in(self.growth, self._images_seen(), res_log2)
             reals = growing.grown_reals(reals, res_log2, alpha, self.growth.start_log2)  # [B, R, R, 3]
         synthesize = lambda w: self._synthesize(g, self.to_rgb, w, res_log2, alpha)  # noqa: E731
         discriminate = lambda images: self._discriminate(images, res_log2, alpha)  # noqa: E731
@@ -214,7 +219,7 @@ class StyleGANStage(Stage):
             return np.concatenate([np.asarray(self.generator_ema(z, noise_mode=noise_mode)) for z in latents])
         images = int(self.g_optimizer.iterations.numpy()) * self.batch_size
         res_log2 = self._res_log2(images)
-        alpha = self.growth.alpha(float(images), res_log2)
+        alpha = faded_in(self.growth, float(images), res_log2)
         ema = self.generator_ema
         factor = self.model_config.hr_size // 2 ** res_log2
         return np.concatenate([np.asarray(growing.upscale(

@@ -1,4 +1,5 @@
 """The `stylegan` stage through its CLI, on the smoke preset, a few steps at a time."""
+import dataclasses
 import json
 import os
 import shutil
@@ -101,13 +102,15 @@ def test_without_the_feature_network_the_fd_is_skipped_and_said_once(tmp_path, c
 
 
 def growing_stage(smoke_data, workdir, **options):
+    import dataclasses
+
     from ears_tf import config
-    from ears_tf.train.growth import GrowthSchedule
     from ears_tf.train.stylegan import StyleGANOptions, StyleGANStage
 
-    growth = GrowthSchedule(start_resolution=8, stable_images=4, fade_images=4)
-    return StyleGANStage(config.get_preset("smoke"), str(smoke_data), str(workdir), batch_size=4,
-                         options=StyleGANOptions(growth=growth, **options))
+    smoke = config.get_preset("smoke")
+    growth = config.GrowthSchedule(start_resolution=8, stable_images=4, fade_images=4)
+    grown = dataclasses.replace(smoke, train=dataclasses.replace(smoke.train, stylegan_growth=growth)).validate()
+    return StyleGANStage(grown, str(smoke_data), str(workdir), batch_size=4, options=StyleGANOptions(**options))
 
 
 def test_progressive_growing_steps_train_only_the_layers_in_use(smoke_data, tmp_path):
@@ -131,6 +134,8 @@ def test_progressive_growing_steps_train_only_the_layers_in_use(smoke_data, tmp_
     samples = stage.sample(4)
     assert samples.shape == (4, 32, 32, 3)
     np.testing.assert_array_equal(samples[:, ::4, ::4], samples[:, 3::4, 3::4])
+    # The progress line weighs steps by their cost: an 8x8 step is cheaper than a 32x32 one.
+    assert 0 < stage.work(1) < stage.work(6) - stage.work(5)
 
 
 @pytest.mark.slow  # 34 s on 2 cores: one trace per resolution and R1 setting
@@ -143,3 +148,18 @@ def test_progressive_growing_runs_in_the_loop_to_the_full_resolution(smoke_data,
     samples = tmp_path / "stylegan" / "samples"
     assert {"step_000002.png", "step_000004.png", "step_000006_noise_off.png"} <= {p.name for p in samples.iterdir()}
     assert (tmp_path / "stylegan" / "generator.keras").exists()
+
+
+def test_a_fixed_resolution_checkpoint_resumed_with_growth_is_a_one_line_error(smoke_data, tmp_path):
+    """Growing adds ladders the checkpoint lacks: refused before any step, naming the checkpoint."""
+    from ears_tf import config
+    from ears_tf.errors import InputError
+    from ears_tf.train import loop
+    from ears_tf.train.stylegan import StyleGANOptions, StyleGANStage
+
+    options = loop.LoopOptions(workdir=str(tmp_path), steps=1, eval_every=100, jit_compile=False)
+    fixed = StyleGANStage(config.get_preset("smoke"), str(smoke_data), str(tmp_path), batch_size=4,
+                          options=StyleGANOptions(fd_samples=16))
+    loop.run(fixed, options)
+    with pytest.raises(InputError, match="ckpt-1.*does not match the stylegan stage"):
+        loop.run(growing_stage(smoke_data, tmp_path, fd_samples=16), dataclasses.replace(options, steps=2))
