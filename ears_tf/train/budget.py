@@ -10,11 +10,10 @@ costs that of G and D at the resolution it trains (`run_gflop`).
 """
 from __future__ import annotations
 
-import gc
-import warnings
-
 import collections
 import dataclasses
+import gc
+import warnings
 
 from ears_tf.config import Config
 
