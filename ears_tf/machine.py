@@ -26,6 +26,13 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def onednn_enabled() -> bool:
+    """Whether TensorFlow runs its oneDNN CPU kernels (the yardstick's matmul too)."""
+    from tensorflow.python.util import _pywrap_util_port
+
+    return bool(_pywrap_util_port.IsMklEnabled())
+
+
 def timed(fn, seconds: float, warmup: int = 2) -> float:
     """Seconds per call, averaged over at least `seconds` (and at least 3 calls)."""
     for _ in range(warmup):

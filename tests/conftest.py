@@ -1,6 +1,7 @@
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# First, so that the tests run TensorFlow as users do (its log level, oneDNN kernels).
+import ears_tf  # noqa: F401
 
 import dataclasses  # noqa: E402
 import json  # noqa: E402

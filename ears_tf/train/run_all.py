@@ -66,7 +66,8 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
     """Runs every stage of `registry.ALL_RUNS`; returns each stage's done.json summary."""
     start = time.perf_counter()
     matmul = machine.matmul_gflops(seconds=2.0)
-    print(f"machine: {machine.cpu_model()}, float32 matmul {matmul:.0f} GFLOP/s "
+    kernels = "oneDNN" if machine.onednn_enabled() else "Eigen"
+    print(f"machine: {machine.cpu_model()}, {kernels} kernels, float32 matmul {matmul:.0f} GFLOP/s "
           f"(the quickstart's budget is set for {machine.REFERENCE_GFLOPS:.0f})", flush=True)
     chief = train_workers.Role.of(strategy).chief
     phases = []  # this invocation's wall time, phase by phase (run.json)
@@ -113,7 +114,7 @@ def run_all(config: Config, data_dir, workdir, options: loop.LoopOptions, strate
           f"{machine.REFERENCE_GFLOPS:.0f} GFLOP/s reference machine: {clock(scaled)}", flush=True)
     if chief and phases:  # a re-run with nothing left to do keeps the record of the run that did the work
         write_json(os.path.join(os.fspath(workdir), layout.RUN_TIMES), {
-            "machine": machine.cpu_model(), "matmul_gflops": round(matmul, 1),
+            "machine": machine.cpu_model(), "onednn": kernels == "oneDNN", "matmul_gflops": round(matmul, 1),
             "reference_gflops": machine.REFERENCE_GFLOPS, "seconds": round(seconds, 1),
             "scaled_seconds": round(scaled, 1), "phases": phases})
     return summaries

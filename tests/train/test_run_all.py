@@ -13,4 +13,5 @@ def test_run_json_times_every_phase_of_the_run(trained_smoke):
     assert sum(phase["seconds"] for phase in times["phases"]) <= times["seconds"]
     stages = [phase for phase in times["phases"] if "steps" in phase]
     assert all(phase["steps"] == 2 and phase["batch_size"] > 0 and phase["planned_gflop"] >= 0 for phase in stages)
+    assert times["onednn"] is True  # ears_tf turns oneDNN on unless TF_ENABLE_ONEDNN_OPTS says otherwise
     assert abs(times["scaled_seconds"] - times["seconds"] * times["matmul_gflops"] / times["reference_gflops"]) < 0.2
