@@ -10,9 +10,5 @@ import os
 # progress lines and come before a one-line error; errors still show. Set
 # TF_CPP_MIN_LOG_LEVEL=0 to see everything.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# TensorFlow turns its oneDNN CPU kernels on by itself only on CPUs with AVX-512 VNNI or
-# newer; on AVX2-only CPUs its fallback convolutions trained the quickstart 1.5 to 2x slower
-# (docs/benchmarks.md). Set TF_ENABLE_ONEDNN_OPTS=0 to leave the choice to TensorFlow.
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 __version__ = "0.1.0"

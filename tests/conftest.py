@@ -1,6 +1,6 @@
 import os
 
-# First, so that the tests run TensorFlow as users do (its log level, oneDNN kernels).
+# First, so that the tests run TensorFlow with the log level users get.
 import ears_tf  # noqa: F401
 
 import dataclasses  # noqa: E402
