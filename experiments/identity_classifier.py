@@ -15,6 +15,8 @@ import time
 import numpy as np
 from absl import app, flags
 
+from faces import load_faces
+
 flags.DEFINE_string("data", "data/quickstart", "Records folder.")
 flags.DEFINE_integer("epochs", 15, "Epochs over d1 + d2.", lower_bound=1)
 flags.DEFINE_integer("eval_every", 5, "Epochs between test accuracies.", lower_bound=1)
@@ -30,21 +32,9 @@ flags.DEFINE_list("probe_blur", ["1", "2"], "At the end, also the test accuracy 
 FLAGS = flags.FLAGS
 
 
-def load(data_dir, splits):
-    """(HR faces [N, H, W, 3] in [-1, 1], speaker labels [N]) of `splits`, in record order."""
-    from ears_tf.data.pipeline import PipelineOptions, make_dataset
-
-    options = PipelineOptions(batch_size=256, training=False, deterministic=True, with_audio=False,
-                              drop_remainder=False)
-    faces, speakers = [], []
-    for batch in make_dataset(data_dir, list(splits), options):
-        faces.append(batch["hr"].numpy())
-        speakers.append(batch["speaker"].numpy())
-    return np.concatenate(faces), np.concatenate(speakers)
-
-
 def main(argv):
     del argv
+    import ears_tf.train  # noqa: F401  (before TensorFlow loads: training's kernel choice, oneDNN)
     import keras
     import tensorflow as tf
 
@@ -55,8 +45,8 @@ def main(argv):
     from ears_tf.train.classifiers import TRAIN_SPLITS, accuracy, augment, gaussian_blur, random_blur
 
     keras.utils.set_random_seed(FLAGS.seed)
-    train_x, train_y = load(FLAGS.data, TRAIN_SPLITS)
-    test_x, test_y = load(FLAGS.data, ["test"])
+    train_x, train_y, _ = load_faces(FLAGS.data, TRAIN_SPLITS)
+    test_x, test_y, _ = load_faces(FLAGS.data, ["test"])
     classes = records.Manifest.load(FLAGS.data).num_speakers
     print(f"{len(train_x)} training faces, {len(test_x)} test faces, {classes} speakers", flush=True)
     model = FaceClassifier(classes, FLAGS.filters_base, FLAGS.filters_max, name="identity_classifier")

@@ -26,6 +26,7 @@ FLAGS = flags.FLAGS
 
 def main(argv):
     del argv
+    import ears_tf.train  # noqa: F401  (before TensorFlow loads: training's kernel choice, oneDNN)
     import numpy as np
     import keras
     import tensorflow as tf

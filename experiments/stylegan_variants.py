@@ -57,6 +57,7 @@ def gaussian_blur(images, sigma, radius: int):
 
 def main(argv):
     del argv
+    import ears_tf.train  # noqa: F401  (before TensorFlow loads: training's kernel choice, oneDNN)
     import keras
     import tensorflow as tf
 

@@ -41,6 +41,8 @@ def test_configs_are_frozen():
         ({"mapping_lrmul": 0.0}, "mapping_lrmul"),
         ({"identity_classifier_filters": (64, 32)}, "identity_classifier_filters must be"),
         ({"sr_depth": 0}, "sr_depth must be a positive integer"),
+        ({"gender_classifier_size": 24}, "gender_classifier_size must be a power of two"),
+        ({"gender_classifier_size": 4}, "gender_classifier_size must be a power of two >= 8"),
     ],
 )
 def test_model_validation_names_the_field(change, message):
@@ -78,5 +80,6 @@ def test_model_config_round_trips_through_its_dict_and_reads_old_dicts():
     assert config.ModelConfig.from_dict(model.to_dict()) == model
     # A model saved before the evaluation's fields existed still loads, with their defaults.
     old = {k: v for k, v in model.to_dict().items()
-           if k not in ("identity_classifier_filters", "gender_classifier_filters", "sr_filters", "sr_depth")}
+           if k not in ("identity_classifier_filters", "gender_classifier_filters", "sr_filters", "sr_depth",
+                        "gender_classifier_size")}
     assert config.ModelConfig.from_dict(old).hr_size == model.hr_size

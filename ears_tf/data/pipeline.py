@@ -5,6 +5,8 @@ Each batch is a dict:
   lr        float32 [B, r, r, 3]   in [-1, 1], made by `image.downsample_16x`
   waveform  float32 [B, num_samples] at 16 kHz (unless with_audio=False)
   speaker   int64 [B];  gender int64 [B];  video string [B]
+  key       int64 [B]: a fingerprint of the record's encoded face, the same in every
+            split and pipeline, so that per-face results can be computed once (`train.code_cache`)
 
 A record that cannot be read or decoded is skipped, and at the end of every epoch
 the pipeline logs how many were skipped (expected from the manifest minus read). A
@@ -37,6 +39,7 @@ class Share:
 
 
 WHOLE = Share()
+KEY_BUCKETS = 2**63 - 1  # all of int64's non-negative range: collisions among a dataset's faces are negligible
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +94,11 @@ def _count_and_report(examples, split: str, expected: int, epoch):
     )
 
 
+def image_key(encoded_image):
+    """int64 fingerprint(s) of encoded image bytes: the key of a face across splits and pipelines."""
+    return tf.strings.to_hash_bucket_fast(encoded_image, KEY_BUCKETS)
+
+
 def make_dataset(data_dir, split, options: PipelineOptions, audio: AudioConfig = AudioConfig()):
     """Batched examples of `split` (a name, or a list of names read as one) from `data_dir`.
 
@@ -122,7 +130,8 @@ def make_dataset(data_dir, split, options: PipelineOptions, audio: AudioConfig =
         features = tf.io.parse_single_example(serialized, spec)
         hr = tf.io.decode_png(features["image"], channels=3)
         hr = tf.ensure_shape(hr, [image_size, image_size, 3])
-        example = {"hr": hr, "speaker": features["speaker"], "gender": features["gender"], "video": features["video"]}
+        example = {"hr": hr, "speaker": features["speaker"], "gender": features["gender"], "video": features["video"],
+                   "key": image_key(features["image"])}
         if not options.with_audio:
             return example
         waveform = records.decode_audio(features["audio"], manifest.audio_encoding)

@@ -6,6 +6,9 @@ with batch norm and ReLU and a 2x2 max pool, down to 4x4 (filters doubling from
 `filters_base` up to `filters_max`), global average pooling, dropout and a dense
 head. The same class serves identity (one class per training speaker) and gender (2);
 `ModelConfig.identity_classifier_filters` and `gender_classifier_filters` size them.
+With `input_size` below the face's size the network first box-averages the face down to
+it: C_g reads gender at 32x32, where generated faces differ less from real ones
+(`ModelConfig.gender_classifier_size`).
 """
 from __future__ import annotations
 
@@ -21,14 +24,23 @@ DROPOUT = 0.3  # a dozen training faces per speaker at the quickstart preset
 
 @keras.saving.register_keras_serializable(package="ears_tf")
 class FaceClassifier(keras.Model):
-    def __init__(self, num_classes: int, filters_base: int, filters_max: int, **kwargs):
+    def __init__(self, num_classes: int, filters_base: int, filters_max: int, input_size: int | None = None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.num_classes = num_classes
         self.filters_base = filters_base
         self.filters_max = filters_max
+        self.input_size = input_size
 
     def build(self, input_shape):
         size = input_shape[1]
+        self.to_input_size = None
+        if self.input_size is not None and self.input_size < size:
+            if size % self.input_size:
+                raise ValueError(f"input_size {self.input_size} does not divide the faces' size {size}")
+            self.to_input_size = keras.layers.AveragePooling2D(size // self.input_size, name="to_input_size")
+            size = self.input_size
+            input_shape = (input_shape[0], size, size, input_shape[3])
         # The stem halves the size: full-resolution convs cost most and added little here.
         self.stem = keras.layers.Conv2D(self.filters_base, 3, strides=2, padding="same", use_bias=False, name="stem")
         self.stem.build(tuple(input_shape))
@@ -54,6 +66,8 @@ class FaceClassifier(keras.Model):
 
     def features(self, images, training=False):
         """[B, HR, HR, 3] in [-1, 1] -> pooled features [B, C]."""
+        if self.to_input_size is not None:
+            images = self.to_input_size(images)  # [B, input_size, input_size, 3]
         x = ops.relu(self.stem_norm(self.stem(images), training=training))  # [B, HR / 2, HR / 2, F]
         for i in range(self.scales):
             for j in range(CONVS_PER_SCALE):
@@ -72,4 +86,4 @@ class FaceClassifier(keras.Model):
 
     def get_config(self):
         return {"num_classes": self.num_classes, "filters_base": self.filters_base, "filters_max": self.filters_max,
-                "name": self.name}
+                "input_size": self.input_size, "name": self.name}

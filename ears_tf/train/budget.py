@@ -75,7 +75,8 @@ def model_costs(config: Config, speakers: int, with_vgg16: bool = True) -> dict:
         "F": lambda: (fusion(1), [code, code]),
         "F3": lambda: (fusion(3), [code, code]),
         "C_i": lambda: (built(models.FaceClassifier(speakers, *cfg.identity_classifier_filters), hr_shape), [hr]),
-        "C_g": lambda: (built(models.FaceClassifier(2, *cfg.gender_classifier_filters), hr_shape), [hr]),
+        "C_g": lambda: (built(models.FaceClassifier(2, *cfg.gender_classifier_filters,
+                                                    input_size=cfg.gender_classifier_size), hr_shape), [hr]),
         "SR": lambda: (built(models.SRBaseline(cfg), lr_shape), [lr]),
         "feature_net": lambda: (build_feature_net(cfg.hr_size, speakers), [hr]),
     }

@@ -7,6 +7,7 @@ inference runs it); `ModelStage` owns the data, optimizer, evaluation and export
 from __future__ import annotations
 
 from ears_tf.layers import Downsample16x
+from ears_tf.train.code_cache import build_code_cache
 from ears_tf.workdir import layout
 from ears_tf.train.model_stage import ModelStage
 
@@ -17,6 +18,16 @@ class EncoderStage(ModelStage):
         self.generator = layout.load(self.workdir, layout.GENERATOR)
         self.downsample = Downsample16x(name="downsample")
         super().build(strategy)
+
+    def cached_codes(self, code_fn, label: str):
+        """batch -> code_fn(batch["hr"]) [B, k, D], looked up where the codes of every face of the training
+        splits fit the cache budget (`code_cache`), computed per step otherwise."""
+        cfg = self.model_config
+        cache = build_code_cache(self.data_dir, self.splits, code_fn, (cfg.num_styles, cfg.latent_dim), cfg.hr_size,
+                                 self.options.code_cache_bytes, label=f"{self.name}: {label}")
+        if cache is None:
+            return lambda batch: code_fn(batch["hr"])
+        return lambda batch: cache.lookup(batch["key"])
 
     def generate(self, z):
         """G(z) [B, HR, HR, 3] from per-layer codes z [B, k, D], noise off."""

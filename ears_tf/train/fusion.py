@@ -15,6 +15,7 @@ from ears_tf.models import Fusion
 from ears_tf.variants import FusionVariant
 from ears_tf.workdir import layout
 from ears_tf.train.encoder_stage import EncoderStage
+from ears_tf.train.model_stage import EncoderStageOptions
 
 
 class FusionStage(EncoderStage):
@@ -23,12 +24,16 @@ class FusionStage(EncoderStage):
     with_audio = True
 
     def __init__(self, config, data_dir, workdir, batch_size: int | None = None, seed: int = 0,
-                 variant: FusionVariant = variants.F1_FINETUNE):
+                 variant: FusionVariant = variants.F1_FINETUNE, options: EncoderStageOptions = EncoderStageOptions()):
         if not variant.trained_by_fusion:
             raise ValueError(f"variant {variant.name!r} has no fusion to train")
         self.variant = variant
         self.name = layout.fusion_run_name(variant)
-        super().__init__(config, data_dir, workdir, batch_size=batch_size, seed=seed)
+        super().__init__(config, data_dir, workdir, batch_size=batch_size, seed=seed, options=options)
+
+    def build(self, strategy):
+        super().build(strategy)
+        self.target_code = self.cached_codes(self.encoder_hr, "E_h codes")
 
     def make_models(self):
         cfg = self.model_config
@@ -47,7 +52,7 @@ class FusionStage(EncoderStage):
 
     def losses(self, batch):
         z_f = self.fused_code(batch["lr"], batch["waveform"])
-        latent = losses.latent_l1(z_f, self.encoder_hr(batch["hr"]))
+        latent = losses.latent_l1(z_f, self.target_code(batch))
         consistency = losses.image_mse(self.downsample(self.generate(z_f)), batch["lr"])
         weight = self.config.train.fusion_consistency_weight
         return {"loss": latent + weight * consistency, "latent_l1": latent, "lr_consistency": consistency}

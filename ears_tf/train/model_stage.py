@@ -33,6 +33,8 @@ class EncoderStageOptions:
     eval_examples: int = 512  # test-split examples behind the logged metrics
     eval_chunk: int = 64  # examples per forward pass in evaluation
     figure_examples: int = 8  # columns of the figure
+    # Memory for frozen encoders' codes of the training faces, computed once (`code_cache`); 0: per step.
+    code_cache_bytes: int = 2**30
 
 
 BEST_DIR = "best"  # WORKDIR/STAGE/best/: the models at the best validation figure so far

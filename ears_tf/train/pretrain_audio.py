@@ -4,7 +4,8 @@ The target is the mean of E_h's codes of the face and of its mirror image: the
 average keeps identity and drops the viewpoint, which the voice cannot carry
 (paper fig. 2). Loss: |E_a(a) - (E_h(x_h) + E_h(flip(x_h))) / 2|_1. The figure
 shows the face, its mirror, both reconstructions, the averaged target and E_a's
-output. Writes WORKDIR/pretrain_audio/encoder_audio.keras.
+output. The targets of the training faces are computed once (`code_cache`). Writes
+WORKDIR/pretrain_audio/encoder_audio.keras.
 """
 from __future__ import annotations
 
@@ -36,12 +37,16 @@ class PretrainAudioStage(EncoderStage):
         self.encoder.build((None, cfg.audio.num_samples))
         return {"encoder_audio": (self.encoder, layout.ENCODER_AUDIO)}
 
+    def build(self, strategy):
+        super().build(strategy)
+        self.target_code = self.cached_codes(self.frontal_code, "frontal codes")
+
     def frontal_code(self, hr):
         """(E_h(x) + E_h(mirror of x)) / 2 [B, k, D]."""
         return 0.5 * (self.encoder_hr(hr) + self.encoder_hr(ops.flip(hr, axis=2)))
 
     def losses(self, batch):
-        latent = losses.latent_l1(self.encoder(batch["waveform"]), self.frontal_code(batch["hr"]))
+        latent = losses.latent_l1(self.encoder(batch["waveform"]), self.target_code(batch))
         return {"loss": latent, "latent_l1": latent}
 
     def reconstructions(self, hr):

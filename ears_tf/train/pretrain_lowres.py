@@ -20,6 +20,10 @@ class PretrainLowresStage(EncoderStage):
     splits = ("d1",)
     with_audio = False
 
+    def build(self, strategy):
+        super().build(strategy)
+        self.target_code = self.cached_codes(self.encoder_hr, "E_h codes")
+
     def make_models(self):
         cfg = self.model_config
         self.encoder_hr = layout.load(self.workdir, layout.ENCODER_HR)
@@ -29,7 +33,7 @@ class PretrainLowresStage(EncoderStage):
 
     def losses(self, batch):
         z_l = self.encoder(batch["lr"])  # [B, k, D]
-        latent = losses.latent_l1(z_l, self.encoder_hr(batch["hr"]))
+        latent = losses.latent_l1(z_l, self.target_code(batch))
         consistency = losses.image_mse(self.downsample(self.generate(z_l)), batch["lr"])
         weight = self.config.train.lowres_consistency_weight
         return {"loss": latent + weight * consistency, "latent_l1": latent, "lr_consistency": consistency}

@@ -26,6 +26,23 @@ def test_batches_have_the_documented_shapes_and_ranges(smoke_data, smoke_config)
     assert batch["video"].dtype.name == "string"
 
 
+def test_each_face_has_one_key_in_every_pipeline(smoke_data):
+    """The key is a fingerprint of the stored face: unique per record, the same with or without audio,
+    shuffled or not, so that per-face results computed once can be found again."""
+    def keys_and_hr(**kwargs):
+        found = {}
+        for batch in pipeline.make_dataset(smoke_data, "d1", options(**kwargs)):
+            found.update(zip(batch["key"].numpy().tolist(), batch["hr"].numpy()))
+        return found
+
+    plain = keys_and_hr()
+    assert len(plain) == records.Manifest.load(smoke_data).splits["d1"].count
+    shuffled = keys_and_hr(with_audio=False, training=True, epochs=1, deterministic=False, seed=3)
+    assert sorted(shuffled) == sorted(plain)
+    for key, hr in shuffled.items():
+        np.testing.assert_array_equal(hr, plain[key])
+
+
 def test_evaluation_reads_each_record_once(smoke_data):
     manifest = records.Manifest.load(smoke_data)
     videos = []
