@@ -28,8 +28,8 @@ flags.DEFINE_float("lr", 2e-3, "Adam's peak learning rate (cosine decay to zero)
 flags.DEFINE_integer("batch_size", 64, "Batch size.")
 flags.DEFINE_float("blur_share", 0.5, "Share of each batch blurred (the stage: classifiers.BLUR_SHARE).")
 flags.DEFINE_float("blur_sigma_max", 2.0, "Largest blur sigma, pixels at 64x64 (the stage: BLUR_SIGMA_RANGE[1]).")
-flags.DEFINE_integer("input_size", 0, "Box-average every face (training and judged) down to this size first "
-                     "(0: the HR size, as the stage): C_g then reads only coarse cues.")
+flags.DEFINE_integer("input_size", 0, "FaceClassifier's input_size: faces box-averaged to this size inside C_g "
+                     "(0: the HR size, C_g before 2026-12-04; the stage now: ModelConfig.gender_classifier_size).")
 FLAGS = flags.FLAGS
 CHUNK = 128
 
@@ -42,7 +42,7 @@ def main(argv):
 
     from ears_tf import config, losses
     from ears_tf.data import records
-    from ears_tf.models import FaceClassifier, growing
+    from ears_tf.models import FaceClassifier
     from ears_tf.train import classifiers
     from ears_tf.workdir import layout
 
@@ -50,11 +50,6 @@ def main(argv):
     train_x, _, train_g = load_faces(FLAGS.data, classifiers.TRAIN_SPLITS)
     test_x, _, test_g = load_faces(FLAGS.data, ["test"])
     train_x, train_g = train_x[train_g >= 0], train_g[train_g >= 0]  # unknown gender: out of the loss, as the stage
-    factor = train_x.shape[1] // FLAGS.input_size if FLAGS.input_size else 1
-
-    def coarse(faces):
-        return faces if factor == 1 else growing.downscale(tf.convert_to_tensor(faces), factor)
-
     judged = {"real test faces": test_x}
     for workdir in FLAGS.judge:
         encoder_hr, generator = layout.load(workdir, layout.ENCODER_HR), layout.load(workdir, layout.GENERATOR)
@@ -62,14 +57,14 @@ def main(argv):
             generator(encoder_hr(test_x[i:i + CHUNK]), noise_mode="off").numpy() for i in range(0, len(test_x), CHUNK)])
     print(f"{len(train_x)} training faces, {len(test_x)} test faces; {records.Manifest.load(FLAGS.data).num_speakers} "
           f"speakers; blur share {FLAGS.blur_share}, sigma up to {FLAGS.blur_sigma_max} px", flush=True)
-    judged = {name: np.asarray(coarse(faces)) for name, faces in judged.items()}
 
     sigma_range = (classifiers.BLUR_SIGMA_RANGE[0], FLAGS.blur_sigma_max)
     rows = {name: [] for name in judged}
     for seed in map(int, FLAGS.seeds):
         keras.utils.set_random_seed(seed)
-        model = FaceClassifier(classifiers.NUM_GENDERS, *cfg.gender_classifier_filters, name="gender_classifier")
-        model.build((None, *judged["real test faces"].shape[1:]))
+        model = FaceClassifier(classifiers.NUM_GENDERS, *cfg.gender_classifier_filters,
+                               input_size=FLAGS.input_size or None, name="gender_classifier")
+        model.build((None, *train_x.shape[1:]))
         steps_per_epoch = len(train_x) // FLAGS.batch_size
         optimizer = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(FLAGS.lr, FLAGS.epochs * steps_per_epoch))
 
@@ -78,7 +73,7 @@ def main(argv):
             faces = classifiers.augment(faces)
             sigma = tf.random.uniform([], *sigma_range) * faces.shape[1] / 64
             blur = tf.random.uniform([tf.shape(faces)[0], 1, 1, 1]) < FLAGS.blur_share
-            faces = coarse(tf.where(blur, classifiers.gaussian_blur(faces, sigma), faces))  # blur in HR pixels
+            faces = tf.where(blur, classifiers.gaussian_blur(faces, sigma), faces)
             with tf.GradientTape() as tape:
                 loss = losses.cross_entropy(model(faces, training=True), labels)
             optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
