@@ -70,9 +70,10 @@ def main(argv):
 
         @tf.function
         def train_step(faces, labels):
-            faces = classifiers.augment(faces)
-            sigma = tf.random.uniform([], *sigma_range) * faces.shape[1] / 64
-            blur = tf.random.uniform([tf.shape(faces)[0], 1, 1, 1]) < FLAGS.blur_share
+            augment_seed, sigma_seed, share_seed = tf.unstack(classifiers.step_seeds(seed, optimizer.iterations, 3))
+            faces = classifiers.augment(faces, augment_seed)
+            sigma = tf.random.stateless_uniform([], sigma_seed, *sigma_range) * faces.shape[1] / 64
+            blur = tf.random.stateless_uniform([tf.shape(faces)[0], 1, 1, 1], share_seed) < FLAGS.blur_share
             faces = tf.where(blur, classifiers.gaussian_blur(faces, sigma), faces)
             with tf.GradientTape() as tape:
                 loss = losses.cross_entropy(model(faces, training=True), labels)

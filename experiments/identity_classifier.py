@@ -2,7 +2,7 @@
 
     python experiments/identity_classifier.py [--data=data/quickstart] [--epochs=15] [--eval_every=5] \
         [--filters_base=32] [--filters_max=256] [--lr=2e-3] [--batch_size=64] [--augment=true] [--blur=false] \
-        [--probe_blur=1,2] [--seed=0]
+        [--input_size=32] [--probe_blur=1,2] [--seed=0]
 
 Trains the `classifiers` stage's identity network (`models.FaceClassifier`, its augmentation
 and cosine schedule) on the HR faces of d1 + d2 held in memory, and prints its accuracy
@@ -26,6 +26,8 @@ flags.DEFINE_float("lr", 2e-3, "Adam's peak learning rate (cosine decay to zero)
 flags.DEFINE_integer("batch_size", 64, "Batch size.")
 flags.DEFINE_boolean("augment", True, "Flip, shift and colour jitter (the stage's augment).")
 flags.DEFINE_boolean("blur", False, "Also blur half of each batch, as the stage trains C_g (classifiers.random_blur).")
+flags.DEFINE_integer("input_size", None, "Side C_i reads faces at, box-averaged inside the model (FaceClassifier's "
+                     "input_size); default: the faces' own.")
 flags.DEFINE_integer("seed", 0, "Seed.")
 flags.DEFINE_list("probe_blur", ["1", "2"], "At the end, also the test accuracy on test faces blurred by these sigmas "
                   "(pixels at 64x64): how much C_i rests on detail a soft generated face lacks.")
@@ -42,14 +44,15 @@ def main(argv):
     from ears_tf.data import records
     from ears_tf.metrics.image import psnr
     from ears_tf.models import FaceClassifier
-    from ears_tf.train.classifiers import TRAIN_SPLITS, accuracy, augment, gaussian_blur, random_blur
+    from ears_tf.train.classifiers import TRAIN_SPLITS, accuracy, augment, gaussian_blur, random_blur, step_seeds
 
     keras.utils.set_random_seed(FLAGS.seed)
     train_x, train_y, _ = load_faces(FLAGS.data, TRAIN_SPLITS)
     test_x, test_y, _ = load_faces(FLAGS.data, ["test"])
     classes = records.Manifest.load(FLAGS.data).num_speakers
     print(f"{len(train_x)} training faces, {len(test_x)} test faces, {classes} speakers", flush=True)
-    model = FaceClassifier(classes, FLAGS.filters_base, FLAGS.filters_max, name="identity_classifier")
+    model = FaceClassifier(classes, FLAGS.filters_base, FLAGS.filters_max, input_size=FLAGS.input_size,
+                            name="identity_classifier")
     model.build((None, *train_x.shape[1:]))
     steps_per_epoch = len(train_x) // FLAGS.batch_size
     schedule = keras.optimizers.schedules.CosineDecay(FLAGS.lr, FLAGS.epochs * steps_per_epoch)
@@ -57,10 +60,11 @@ def main(argv):
 
     @tf.function(jit_compile=True)
     def train_step(faces, labels):
+        augment_seed, blur_seed = tf.unstack(step_seeds(FLAGS.seed, optimizer.iterations, 2))
         if FLAGS.augment:
-            faces = augment(faces)
+            faces = augment(faces, augment_seed)
         if FLAGS.blur:
-            faces = random_blur(faces)
+            faces = random_blur(faces, blur_seed)
         with tf.GradientTape() as tape:
             loss = losses.cross_entropy(model(faces, training=True), labels)
         optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
