@@ -26,7 +26,7 @@ import keras
 
 from ears_tf import losses
 from ears_tf.config import Config, StageBudget
-from ears_tf.data import pipeline, records
+from ears_tf.data import records
 from ears_tf.models import FaceClassifier
 from ears_tf.workdir import layout
 from ears_tf.train.model_stage import ModelStage
@@ -98,6 +98,7 @@ class ClassifiersStage(ModelStage):
     name = "classifiers"
     splits = TRAIN_SPLITS
     with_audio = False
+    fixed_order = True
 
     def budget(self):
         return classifier_budget(self.config, self.data_dir)
@@ -119,13 +120,6 @@ class ClassifiersStage(ModelStage):
         self.gender.build(shape)
         return {"identity": (self.identity, layout.IDENTITY_CLASSIFIER),
                 "gender": (self.gender, layout.GENDER_CLASSIFIER)}
-
-    def dataset(self, seed, share=pipeline.WHOLE):
-        options = pipeline.PipelineOptions(
-            batch_size=self.batch_size, training=True, seed=seed, with_audio=False,
-            hr_size=self.model_config.hr_size, share=share, deterministic=True,
-        )
-        return pipeline.make_dataset(self.data_dir, list(self.splits), options)
 
     def losses(self, batch):
         augment_seed, blur_seed = tf.unstack(step_seeds(self.seed, self.optimizer.iterations, 2))

@@ -45,6 +45,9 @@ class ModelStage(Stage):
     budget_name: str  # the TrainConfig field with this stage's steps and batch size
     splits: tuple  # training splits
     with_audio: bool
+    # Batches in the same order in every run of a seed, at some cost in input speed: for stages
+    # whose models must not differ between runs of the same data (the evaluation's classifiers).
+    fixed_order: bool = False
     # Model selection where a stage's held-out figure rises late (it memorises videos): at each
     # evaluation the mean of `validation_scores` (lower is better) on `validation_split` is
     # logged as val_<validation_metric>; the models at its best are kept and exported.
@@ -111,9 +114,11 @@ class ModelStage(Stage):
     def dataset(self, seed, share=pipeline.WHOLE):
         options = pipeline.PipelineOptions(
             batch_size=self.batch_size, training=True, seed=seed, with_audio=self.with_audio,
-            hr_size=self.model_config.hr_size, share=share,
+            hr_size=self.model_config.hr_size, share=share, deterministic=self.fixed_order,
         )
-        return pipeline.make_dataset(self.data_dir, list(self.splits), options, self.model_config.audio)
+        dataset = pipeline.make_dataset(self.data_dir, list(self.splits), options, self.model_config.audio)
+        # No step reads the video name, and a string tensor cannot enter an XLA-compiled step (--jit=true).
+        return dataset.map(lambda batch: {k: v for k, v in batch.items() if v.dtype != tf.string})
 
     def replica_step(self, batch):
         variables = self.trainable_variables
