@@ -26,16 +26,22 @@ class CodeCache:
 
     def __init__(self, keys: np.ndarray, codes: np.ndarray):
         self.size = len(keys)
-        self._rows = tf.lookup.StaticHashTable(
-            tf.lookup.KeyValueTensorInitializer(tf.constant(keys, tf.int64), tf.range(len(keys), dtype=tf.int64)),
-            default_value=-1)
-        self._codes = tf.constant(codes, tf.float32)
+        # Sorted keys and a binary search, not a hash table: the lookup runs inside the train
+        # step, which XLA compiles under --jit=true, and XLA has no hash-table lookup.
+        order = np.argsort(keys, kind="stable")
+        self._keys = tf.constant(np.asarray(keys)[order], tf.int64)  # [N], ascending
+        self._codes = tf.constant(np.asarray(codes)[order], tf.float32)  # [N, ...]
 
     def lookup(self, keys):
         """The codes of `keys` [B]: [B, ...]; a key not in the cache is an error, not a silent zero."""
-        rows = self._rows.lookup(tf.cast(keys, tf.int64))
-        tf.debugging.assert_non_negative(rows, message="a face that is not in the code cache")
-        return tf.gather(self._codes, rows)
+        keys = tf.cast(keys, tf.int64)
+        rows = tf.minimum(tf.searchsorted(self._keys, keys, side="left"), self.size - 1)  # [B]
+        found = tf.equal(tf.gather(self._keys, rows), keys)
+        tf.debugging.assert_equal(found, True, message="a face that is not in the code cache")
+        codes = tf.gather(self._codes, rows)  # [B, ...]
+        # XLA drops asserts: there an unknown face gets NaN codes, which its loss shows.
+        found = tf.reshape(found, [-1] + [1] * (codes.shape.rank - 1))
+        return tf.where(found, codes, tf.constant(float("nan"), tf.float32))
 
 
 def code_bytes(count: int, code_shape) -> int:

@@ -52,6 +52,18 @@ def test_a_key_not_in_the_cache_is_an_error():
         cache.lookup(tf.constant([5]))
 
 
+def test_lookup_compiles_with_xla():
+    # The lookup runs inside the train step, which --jit=true compiles; XLA drops the assert,
+    # so there an unknown key comes back as NaN codes instead.
+    keys = np.array([2**62, 3, -7, 8])
+    cache = CodeCache(keys, np.arange(8, dtype=np.float32).reshape(4, 2))
+    compiled = tf.function(cache.lookup, jit_compile=True)
+    np.testing.assert_array_equal(compiled(tf.constant([8, -7, 2**62, 3], tf.int64)).numpy(), [[6, 7], [4, 5], [0, 1], [2, 3]])
+    unknown = compiled(tf.constant([3, 5, 2**63 - 1], tf.int64)).numpy()
+    np.testing.assert_array_equal(unknown[0], [2, 3])
+    assert np.isnan(unknown[1:]).all()
+
+
 @pytest.mark.parametrize("stage_class", [PretrainLowresStage, PretrainAudioStage, FusionStage])
 def test_stage_targets_from_the_cache_equal_those_computed_per_step(trained_smoke, stage_class):
     data, workdir, _ = trained_smoke
@@ -69,3 +81,16 @@ def test_stage_targets_from_the_cache_equal_those_computed_per_step(trained_smok
     expected = per_step.target_code(batch).numpy()
     assert np.abs(expected).max() > 0
     np.testing.assert_allclose(cached.target_code(batch).numpy(), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("stage_class", [PretrainLowresStage, PretrainAudioStage, FusionStage])
+def test_a_step_on_cached_targets_compiles_with_xla(trained_smoke, stage_class):
+    # --jit=true (the default on a GPU) compiles each stage's step, cache lookup and batch included.
+    data, workdir, _ = trained_smoke
+    from ears_tf import config
+
+    stage = stage_class(config.get_preset("smoke"), data, workdir)
+    stage.build(tf.distribute.get_strategy())
+    batch = next(iter(stage.dataset(seed=1)))
+    terms = tf.function(stage.replica_step, jit_compile=True)(batch)
+    assert np.isfinite(float(terms["loss"])) and float(terms["loss"]) > 0
