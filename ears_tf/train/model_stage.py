@@ -45,7 +45,7 @@ class ModelStage(Stage):
     budget_name: str  # the TrainConfig field with this stage's steps and batch size
     splits: tuple  # training splits
     with_audio: bool
-    # Batches in the same order in every run of a seed, at some cost in input speed: for stages
+    # Batches in the same order in every run of a seed (tf.data's deterministic mode): for stages
     # whose models must not differ between runs of the same data (the evaluation's classifiers).
     fixed_order: bool = False
     # Model selection where a stage's held-out figure rises late (it memorises videos): at each
