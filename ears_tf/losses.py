@@ -51,8 +51,14 @@ def image_l1(predicted, target):
     return ops.mean(ops.abs(predicted - target))
 
 
-def cross_entropy(logits, labels):
-    """Mean softmax cross-entropy of logits [B, C] for int labels [B]; labels < 0 (unknown) are left out."""
+def cross_entropy(logits, labels, label_smoothing: float = 0.0):
+    """Mean softmax cross-entropy of logits [B, C] for int labels [B]; labels < 0 (unknown) are left out.
+
+    With `label_smoothing` e the target puts 1 - e on the label and e spread evenly over all C classes.
+    """
     known = ops.cast(labels >= 0, logits.dtype)
     per_example = keras.losses.sparse_categorical_crossentropy(ops.maximum(labels, 0), logits, from_logits=True)
+    if label_smoothing:
+        uniform = -ops.mean(ops.log_softmax(logits, axis=-1), axis=-1)  # cross-entropy to the uniform target
+        per_example = (1.0 - label_smoothing) * per_example + label_smoothing * uniform
     return ops.sum(per_example * known) / ops.maximum(ops.sum(known), 1.0)

@@ -2,7 +2,7 @@
 
     python experiments/identity_classifier.py [--data=data/quickstart] [--epochs=15] [--eval_every=5] \
         [--filters_base=32] [--filters_max=256] [--lr=2e-3] [--batch_size=64] [--augment=true] [--blur=false] \
-        [--input_size=32] [--probe_blur=1,2] [--seed=0]
+        [--input_size=32] [--probe_blur=1,2] [--label_smoothing=0.1] [--jit=false] [--seed=0]
 
 Trains the `classifiers` stage's identity network (`models.FaceClassifier`, its augmentation
 and cosine schedule) on the HR faces of d1 + d2 held in memory, and prints its accuracy
@@ -28,6 +28,9 @@ flags.DEFINE_boolean("augment", True, "Flip, shift and colour jitter (the stage'
 flags.DEFINE_boolean("blur", False, "Also blur half of each batch, as the stage trains C_g (classifiers.random_blur).")
 flags.DEFINE_integer("input_size", None, "Side C_i reads faces at, box-averaged inside the model (FaceClassifier's "
                      "input_size); default: the faces' own.")
+flags.DEFINE_float("label_smoothing", 0.0, "Share of the target spread evenly over all speakers.", lower_bound=0.0,
+                   upper_bound=1.0)
+flags.DEFINE_boolean("jit", False, "Compile the train step with XLA.")
 flags.DEFINE_integer("seed", 0, "Seed.")
 flags.DEFINE_list("probe_blur", ["1", "2"], "At the end, also the test accuracy on test faces blurred by these sigmas "
                   "(pixels at 64x64): how much C_i rests on detail a soft generated face lacks.")
@@ -58,7 +61,8 @@ def main(argv):
     schedule = keras.optimizers.schedules.CosineDecay(FLAGS.lr, FLAGS.epochs * steps_per_epoch)
     optimizer = keras.optimizers.Adam(schedule)
 
-    @tf.function(jit_compile=True)
+    # XLA as the stage compiles it (`--jit=auto`: off on a CPU, where its convolutions are slower).
+    @tf.function(jit_compile=FLAGS.jit)
     def train_step(faces, labels):
         augment_seed, blur_seed = tf.unstack(step_seeds(FLAGS.seed, optimizer.iterations, 2))
         if FLAGS.augment:
@@ -66,15 +70,22 @@ def main(argv):
         if FLAGS.blur:
             faces = random_blur(faces, blur_seed)
         with tf.GradientTape() as tape:
-            loss = losses.cross_entropy(model(faces, training=True), labels)
+            loss = losses.cross_entropy(model(faces, training=True), labels, FLAGS.label_smoothing)
         optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
         return loss
 
     predict = tf.function(lambda faces: model(faces, training=False))
 
+    def test_logits(faces):
+        return np.concatenate([predict(tf.constant(faces[i:i + 256])).numpy() for i in range(0, len(faces), 256)])
+
     def test_accuracy(faces):
-        logits = np.concatenate([predict(tf.constant(faces[i:i + 256])).numpy() for i in range(0, len(faces), 256)])
-        return accuracy(logits, test_y).mean()
+        return accuracy(test_logits(faces), test_y).mean()
+
+    def flipped_test_accuracy(faces):
+        # Softmax averaged over each face and its mirror image: training flips faces, so both are in-distribution.
+        probabilities = tf.nn.softmax(test_logits(faces)) + tf.nn.softmax(test_logits(faces[:, :, ::-1]))
+        return accuracy(np.log(probabilities.numpy()), test_y).mean()
 
     rng = np.random.default_rng(FLAGS.seed)
     start = time.perf_counter()
@@ -84,7 +95,8 @@ def main(argv):
             batch = order[step * FLAGS.batch_size:(step + 1) * FLAGS.batch_size]
             loss = train_step(tf.constant(train_x[batch]), tf.constant(train_y[batch]))
         if epoch % FLAGS.eval_every == 0 or epoch == FLAGS.epochs:
-            print(f"epoch {epoch}: loss {float(loss):.3f}, test identity accuracy {test_accuracy(test_x):.4f}, "
+            print(f"epoch {epoch}: loss {float(loss):.3f}, test identity accuracy {test_accuracy(test_x):.4f} "
+                  f"(with its mirror image {flipped_test_accuracy(test_x):.4f}), "
                   f"{time.perf_counter() - start:.0f} s", flush=True)
     for sigma in map(float, FLAGS.probe_blur):
         blurred = gaussian_blur(tf.constant(test_x), sigma * test_x.shape[1] / 64).numpy()

@@ -61,6 +61,8 @@ def test_data_and_train_validation():
         dataclasses.replace(cfg.train, encoder_hr=config.StageBudget(2, 2, learning_rate=-1.0)).validate()
     with pytest.raises(config.ConfigError, match="train.fusion_consistency_weight"):
         dataclasses.replace(cfg.train, fusion_consistency_weight=-1.0).validate()
+    with pytest.raises(config.ConfigError, match="train.identity_label_smoothing"):
+        dataclasses.replace(cfg.train, identity_label_smoothing=1.0).validate()
 
 
 def test_paper_stages_all_use_the_papers_learning_rate():

@@ -55,3 +55,15 @@ def test_cross_entropy_leaves_out_unknown_labels():
     np.testing.assert_allclose(float(losses.cross_entropy(logits, np.array([0, 1, -1]))), expected, rtol=1e-5)
     # All unknown: zero, not NaN.
     assert float(losses.cross_entropy(logits, np.array([-1, -1, -1]))) == 0.0
+
+
+def test_label_smoothing_mixes_in_the_uniform_target():
+    logits = np.array([[2.0, 0.0, -1.0], [0.5, 0.5, 3.0], [9.0, 0.0, 0.0]], np.float32)
+    labels = np.array([0, 2, -1])
+    log_p = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    # Target 0.9 on the label plus 0.1 / 3 on each class, over the two known examples.
+    target = np.full((2, 3), 0.1 / 3)
+    target[[0, 1], [0, 2]] += 0.9
+    expected = -(target * log_p[:2]).sum(-1).mean()
+    np.testing.assert_allclose(float(losses.cross_entropy(logits, labels, 0.1)), expected, rtol=1e-5)
+    assert float(losses.cross_entropy(logits, labels, 0.1)) > float(losses.cross_entropy(logits, labels))

@@ -124,7 +124,8 @@ class ClassifiersStage(ModelStage):
     def losses(self, batch):
         augment_seed, blur_seed = tf.unstack(step_seeds(self.seed, self.optimizer.iterations, 2))
         faces = augment(batch["hr"], augment_seed)
-        identity = losses.cross_entropy(self.identity(faces, training=True), batch["speaker"])
+        identity = losses.cross_entropy(self.identity(faces, training=True), batch["speaker"],
+                                        self.config.train.identity_label_smoothing)
         gender = losses.cross_entropy(self.gender(random_blur(faces, blur_seed), training=True), batch["gender"])
         return {"loss": identity + gender, "identity_cross_entropy": identity, "gender_cross_entropy": gender}
 

@@ -1,6 +1,7 @@
 import dataclasses
 
 import numpy as np
+import keras
 import tensorflow as tf
 
 from ears_tf import config
@@ -71,3 +72,19 @@ def test_gaussian_blur_keeps_flat_images_and_smooths_noise():
     blurred = gaussian_blur(noise, tf.constant(1.5))
     assert blurred.shape == noise.shape
     assert float(tf.math.reduce_std(blurred)) < 0.5 * float(tf.math.reduce_std(noise))
+
+
+def test_c_i_trains_on_the_presets_smoothed_targets(smoke_data, tmp_path):
+    # The same weights and batch: only the identity term changes with identity_label_smoothing, as
+    # losses.cross_entropy with that share says; C_g's targets stay sharp.
+    cfg = config.get_preset("smoke")
+    terms = {}
+    for smoothing in (0.0, 0.3):
+        smoothed = dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, identity_label_smoothing=smoothing))
+        stage = ClassifiersStage(smoothed, smoke_data, tmp_path, batch_size=4, seed=0)
+        keras.utils.set_random_seed(0)  # the same initial weights and dropout draws
+        stage.build(tf.distribute.get_strategy())
+        batch = next(iter(stage.dataset(seed=0)))
+        terms[smoothing] = {name: float(value) for name, value in stage.losses(batch).items()}
+    assert terms[0.3]["gender_cross_entropy"] == terms[0.0]["gender_cross_entropy"]
+    assert abs(terms[0.3]["identity_cross_entropy"] - terms[0.0]["identity_cross_entropy"]) > 1e-4

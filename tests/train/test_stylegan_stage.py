@@ -118,6 +118,8 @@ def test_progressive_growing_steps_train_only_the_layers_in_use(smoke_data, tmp_
     import numpy as np
     import tensorflow as tf
 
+    from ears_tf.train import budget
+
     stage = growing_stage(smoke_data, tmp_path)
     assert [stage.step_variant(step)["res_log2"] for step in range(6)] == [3, 4, 4, 5, 5, 5]
     stage.build(tf.distribute.get_strategy())
@@ -136,6 +138,12 @@ def test_progressive_growing_steps_train_only_the_layers_in_use(smoke_data, tmp_
     np.testing.assert_array_equal(samples[:, ::4, ::4], samples[:, 3::4, 3::4])
     # The progress line weighs steps by their cost: an 8x8 step is cheaper than a 32x32 one.
     assert 0 < stage.work(1) < stage.work(6) - stage.work(5)
+    # Each step also carries a fixed cost, that of one step at the start resolution.
+    start_step = budget.grown_stylegan_gflop(stage.config, 1, stage.batch_size)
+    assert stage.work(1) == pytest.approx(2 * start_step)
+    assert stage.work(6) - stage.work(5) == pytest.approx(
+        budget.grown_stylegan_gflop(stage.config, 6, stage.batch_size)
+        - budget.grown_stylegan_gflop(stage.config, 5, stage.batch_size) + start_step)
 
 
 @pytest.mark.slow  # 34 s on 2 cores: one trace per resolution and R1 setting
