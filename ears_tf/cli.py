@@ -4,7 +4,9 @@
 A user mistake is one line on stderr, `error: WHAT: PROBLEM`, and exit status 2, never a
 traceback: a bad or unknown flag, a missing or malformed input file (`InputError`), a bad
 configuration value (`ConfigError`), and a path the system refuses (`OSError`: no
-permission, read-only or full file system, a path through a file). SIGTERM ends the
+permission, read-only or full file system, a path through a file). Running out of memory
+is no user mistake in that sense: one line that says so, with the stage and batch size and
+the flag to lower, and exit status 3. SIGTERM ends the
 program through the same exception path as an error, so staged outputs are removed and
 nothing partial is left; training turns SIGINT and SIGTERM into a checkpoint first.
 """
@@ -18,6 +20,7 @@ from absl import app, flags, logging
 from ears_tf.errors import InputError
 
 USAGE_EXIT_CODE = 2
+OUT_OF_MEMORY_EXIT_CODE = 3
 SIGNAL_EXIT_CODE = 128
 
 
@@ -58,10 +61,29 @@ def _message(error: BaseException) -> str | None:
         where = error.filename if error.filename is not None else "output"
         return f"{where}: {error.strerror or _one_line(error)}"
     tensorflow = sys.modules.get("tensorflow")
-    if tensorflow is not None and isinstance(error, (tensorflow.errors.ResourceExhaustedError,
-                                                     tensorflow.errors.PermissionDeniedError)):
+    if tensorflow is not None and isinstance(error, tensorflow.errors.PermissionDeniedError):
+        return _one_line(error.message)
+    if tensorflow is not None and isinstance(error, tensorflow.errors.ResourceExhaustedError) and _disk_full(error):
         return _one_line(error.message)  # TensorFlow's file writes: "PATH; No space left on device"
     return None
+
+
+def _disk_full(error: BaseException) -> bool:
+    return "No space left on device" in str(error)
+
+
+def _out_of_memory(error: BaseException) -> str | None:
+    """The one line for running out of memory (host or device), None for anything else."""
+    tensorflow = sys.modules.get("tensorflow")
+    tf_exhausted = tensorflow is not None and isinstance(error, tensorflow.errors.ResourceExhaustedError)
+    xla_exhausted = type(error).__name__ == "XlaRuntimeError" and "RESOURCE_EXHAUSTED" in str(error)
+    if not (isinstance(error, MemoryError) or xla_exhausted or (tf_exhausted and not _disk_full(error))):
+        return None
+    values = flags.FLAGS.flag_values_dict()
+    where = ", ".join(f"{name} {values[name]}" for name in ("stage", "batch_size") if values.get(name) is not None)
+    detail = _one_line(getattr(error, "message", None) or error)[:200]
+    hint = "lower --batch_size" if "batch_size" in values else "use smaller batches"
+    return f"out of memory{' (' + where + ')' if where else ''}: {detail}; {hint}"
 
 
 def guarded(main, argv) -> None:
@@ -78,6 +100,10 @@ def guarded(main, argv) -> None:
         print("error: interrupted; outputs in progress were removed", file=sys.stderr)
         sys.exit(SIGNAL_EXIT_CODE + signal.SIGINT)
     except Exception as error:  # noqa: BLE001  (bugs are re-raised below)
+        memory = _out_of_memory(error)
+        if memory is not None:
+            print(f"error: {memory}", file=sys.stderr)
+            sys.exit(OUT_OF_MEMORY_EXIT_CODE)
         message = _message(error)
         if message is None:
             raise

@@ -12,6 +12,8 @@ import math
 
 # The super-resolution factor is the method's definition (8x8 -> 128x128), not a knob.
 SR_FACTOR = 16
+# ModelConfig.conv_route: see ears_tf/layers/patch_conv.py.
+CONV_ROUTES = ("auto", "direct")
 
 
 class ConfigError(ValueError):
@@ -88,6 +90,9 @@ class ModelConfig:
     sr_filters: int = 64
     sr_depth: int = 10
     audio: AudioConfig = dataclasses.field(default_factory=AudioConfig)
+    # How the encoders compute their convs: "auto" (one matmul on small deep maps, where that
+    # is faster) or "direct" (always a convolution; the TFLite export's copy). Same weights.
+    conv_route: str = "auto"
 
     @property
     def lr_size(self) -> int:
@@ -138,6 +143,8 @@ class ModelConfig:
                      "sr_filters", "sr_depth"):
             value = getattr(self, name)
             _require(isinstance(value, int) and value > 0, f"model.{name} must be a positive integer, got {value!r}")
+        _require(self.conv_route in CONV_ROUTES, f"model.conv_route must be one of {', '.join(CONV_ROUTES)}, "
+                 f"got {self.conv_route!r}")
         _require(0 < self.mapping_lrmul <= 1, f"model.mapping_lrmul must be in (0, 1], got {self.mapping_lrmul}")
         _require(
             len(self.el_filters) == 3 and all(isinstance(f, int) and f > 0 for f in self.el_filters),

@@ -20,6 +20,7 @@ from absl import app, flags
 from ears_tf.variants import DEFAULT, VARIANT_NAMES
 from ears_tf import cli
 from ears_tf.errors import InputError
+from ears_tf.precision import PRECISIONS
 
 flags.DEFINE_string("workdir", None, "Workdir of a trained run (python -m ears_tf.train --stage=all).")
 flags.DEFINE_enum("variant", DEFAULT.name, VARIANT_NAMES,
@@ -34,6 +35,8 @@ flags.DEFINE_string("output_dir", None, "Folder for the outputs NAME.png (batch 
 flags.DEFINE_integer("batch_size", 16, "Examples per forward pass.", lower_bound=1)
 flags.DEFINE_bool("strip", False, "Write the authors' strip: HR (if given) | LR (nearest) | E_l only | fused.")
 flags.DEFINE_bool("mix", False, "Write a grid: each image (rows) with each audio file (columns), paper fig. 5.")
+flags.DEFINE_enum("precision", "float32", PRECISIONS,
+                  "Numeric precision of the model: mixed_bfloat16 computes in bfloat16 (ears_tf/precision.py).")
 flags.mark_flag_as_required("workdir")
 FLAGS = flags.FLAGS
 
@@ -56,7 +59,9 @@ def main(argv):
 
     run_config.check(FLAGS.workdir)
     atomic.check_writable(FLAGS.output_dir if batch else os.path.dirname(os.path.abspath(FLAGS.output)))
-    from ears_tf import inference
+    from ears_tf import inference, precision
+
+    precision.apply(FLAGS.precision)
 
     if batch:
         inference.run_folder(FLAGS.workdir, FLAGS.variant, FLAGS.image_dir, FLAGS.audio_dir, FLAGS.output_dir,

@@ -44,13 +44,13 @@ def timed(fn, seconds: float, warmup: int = 2) -> float:
     return (time.perf_counter() - start) / calls
 
 
-def matmul_gflops(seconds: float) -> float:
-    """The float32 matmul rate (2048^2) of this machine, the yardstick of every GFLOP/s share."""
+def matmul_gflops(seconds: float, dtype: str = "float32") -> float:
+    """The matmul rate (2048^2) of this machine in `dtype`, the yardstick of every GFLOP/s share."""
     import tensorflow as tf
 
     n = 2048
-    a = tf.random.normal((n, n))
-    b = tf.random.normal((n, n))
+    a = tf.cast(tf.random.normal((n, n)), dtype)
+    b = tf.cast(tf.random.normal((n, n)), dtype)
     matmul = tf.function(lambda: tf.linalg.matmul(a, b)[0, 0])
     return 2 * n ** 3 / timed(lambda: matmul().numpy(), seconds) / 1e9
 

@@ -1,14 +1,18 @@
 """Inference speed of the fused model on this machine, per runtime, against the matmul rate.
 
   python experiments/bench_inference.py [--preset=paper] [--variant=f3_finetune] [--seconds=10] [--workdir=DIR]
+      [--precision=mixed_bfloat16]
 
-For each path: latency at batch 1, throughput at batch 8, the achieved GFLOP/s (FLOPs
-of the serving graph, traced at batch 1) as a share of the float32 matmul rate, the
+For each path: latency at batch 1, throughput at batch 8, the achieved GFLOP/s (the
+analytic FLOPs of the fused model, `models.flops.super_resolver_gflop`) as a share of the
+matmul rate in the Keras paths' compute dtype (measured in the same run), the
 peak memory of the process that ran it, and the artefact's size. Paths: Keras eager,
 `tf.function`, `tf.function` with XLA, the SavedModel of `python -m export`, the TFLite
 float32 / float16 / int8 flatbuffers and onnxruntime. Each path runs in its own process
 (so its peak memory is its own), under a memory watchdog. Without --workdir the
 weights are random: speed does not depend on them. A path that cannot be built says why.
+`--precision` applies to the Keras paths (eager, function, XLA); the exported artefacts are
+float32 graphs.
 """
 import json
 import os
@@ -23,6 +27,7 @@ from timing import matmul_gflops, peak_rss_gb, timed
 
 from ears_tf.variants import DEFAULT, VARIANT_NAMES
 
+KERAS_PATHS = ("keras_eager", "function", "function_xla")
 PATHS = ("keras_eager", "function", "function_xla", "saved_model", "tflite_float32", "tflite_float16",
          "tflite_int8", "onnx")
 
@@ -34,14 +39,18 @@ flags.DEFINE_list("paths", list(PATHS), "Paths to measure.")
 flags.DEFINE_float("memory_limit_gb", 20.0, "Kill a path whose process exceeds this resident memory.")
 flags.DEFINE_string("artefacts", None, "Folder for the exported artefacts (default: a temporary one); artefacts "
                     "already there, as `python -m export --output=` names them, are used as they are.")
+flags.DEFINE_enum("precision", "float32", ("float32", "mixed_bfloat16"),
+                  "Precision of the Keras paths (ears_tf/precision.py).")
 flags.DEFINE_string("child", None, "Internal: run one path and print its JSON.")
 FLAGS = flags.FLAGS
 
 
 def build_model():
-    from ears_tf import config
+    from ears_tf import config, precision
     from ears_tf.models import SuperResolver
 
+    if FLAGS.child in KERAS_PATHS:
+        precision.apply(FLAGS.precision)
     if FLAGS.workdir:
         from ears_tf.inference import load_super_resolver
 
@@ -117,15 +126,12 @@ def runner_for(path_name: str, model, folder: str):
 
 def run_child(path_name: str) -> dict:
     import numpy as np
-    import tensorflow as tf
 
-    from ears_tf.models.flops import graph_flops
-    from export import graph
+    from ears_tf.models.flops import super_resolver_gflop
 
     model = build_model()
     cfg = model.model_config
-    specs = [tf.TensorSpec([1] + s.shape.as_list()[1:], s.dtype) for s in graph.input_signature(cfg)]
-    gflop = graph_flops(lambda lr, w: model(lr, w), specs) / 1e9
+    gflop = super_resolver_gflop(cfg, model.variant)
     folder = FLAGS.artefacts or tempfile.mkdtemp(prefix="bench_inference-")
     os.makedirs(folder, exist_ok=True)
     start = time.perf_counter()
@@ -138,7 +144,7 @@ def run_child(path_name: str) -> dict:
         lr, waveform = inputs(cfg, batch)
         output = run(lr, waveform)
         if batch == 8:
-            reference = model(lr, waveform).numpy()
+            reference = np.asarray(model(lr, waveform), np.float32)
             result["max_abs_diff"] = float(np.abs(output - reference).max())
         result[f"ms_per_image_b{batch}"] = 1e3 * timed(lambda: run(lr, waveform), FLAGS.seconds, warmup=1) / batch
     result["peak_rss_gb"] = round(peak_rss_gb(), 2)
@@ -148,7 +154,7 @@ def run_child(path_name: str) -> dict:
 def run_path(path_name: str) -> dict:
     """Runs one path in a child process under the memory watchdog."""
     command = [sys.executable, __file__, f"--child={path_name}", f"--preset={FLAGS.preset}", f"--variant={FLAGS.variant}",
-               f"--seconds={FLAGS.seconds}"] + ([f"--workdir={FLAGS.workdir}"] if FLAGS.workdir else []) + (
+               f"--seconds={FLAGS.seconds}", f"--precision={FLAGS.precision}"] + ([f"--workdir={FLAGS.workdir}"] if FLAGS.workdir else []) + (
                [f"--artefacts={FLAGS.artefacts}"] if FLAGS.artefacts else [])
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
@@ -184,8 +190,13 @@ def main(argv):
         return
     if FLAGS.artefacts is None:
         FLAGS.artefacts = tempfile.mkdtemp(prefix="bench_inference-")
+    from ears_tf.machine import cpu_model
+
     peak = matmul_gflops(FLAGS.seconds)
-    print(f"float32 matmul (2048^2): {peak:.0f} GFLOP/s; preset {FLAGS.preset}, variant {FLAGS.variant}; "
+    compute = "bfloat16" if FLAGS.precision == "mixed_bfloat16" else "float32"
+    keras_peak = matmul_gflops(FLAGS.seconds, compute) if compute != "float32" else peak
+    print(f"{cpu_model()}; matmul (2048^2) float32 {peak:.0f} GFLOP/s, {compute} {keras_peak:.0f} GFLOP/s; "
+          f"preset {FLAGS.preset}, variant {FLAGS.variant}, Keras paths in {FLAGS.precision}; "
           f"artefacts in {FLAGS.artefacts}", flush=True)
     print("| path | ms at batch 1 | img/s at batch 8 | GFLOP/s at batch 8 | % of matmul | peak memory | size | "
           "max diff vs Keras |")
@@ -200,10 +211,10 @@ def main(argv):
         rate = result["gflop"] / (result["ms_per_image_b8"] / 1e3)
         size = f"{result['size_mb']:,.0f} MB" if result["size_mb"] else ""
         print(f"| {path_name} | {result['ms_per_image_b1']:.1f} | {1e3 / result['ms_per_image_b8']:.2f} | {rate:.0f} | "
-              f"{100 * rate / peak:.0f}% | {result['peak_rss_gb']:.1f} GB | {size} | {result['max_abs_diff']:.1e} |",
+              f"{100 * rate / (keras_peak if path_name in KERAS_PATHS else peak):.0f}% | {result['peak_rss_gb']:.1f} GB | {size} | {result['max_abs_diff']:.1e} |",
               flush=True)
     if gflop:
-        print(f"(forward cost {gflop:.1f} GFLOP per image, traced)")
+        print(f"(forward cost {gflop:.1f} GFLOP per image, analytic)")
 
 
 if __name__ == "__main__":

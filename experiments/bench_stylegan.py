@@ -1,11 +1,12 @@
 """StyleGAN speed on this machine: generator forward and training step, against the matmul rate.
 
-  python experiments/bench_stylegan.py [--presets=paper,quickstart] [--seconds=20]
+  python experiments/bench_stylegan.py [--presets=paper,quickstart] [--seconds=20] [--precision=mixed_bfloat16]
 
 Prints, per preset: the analytic GFLOP per image, forward ms/image at batch 1 and 8
 (tf.function, with and without XLA, noise off), the training step's images/s
 (D step with R1 + G step, as the `stylegan` stage runs them), and the achieved
-GFLOP/s as a share of the measured float32 matmul rate. Training-step FLOPs are
+GFLOP/s as a share of the matmul rate measured in the same run in the models' compute dtype
+(float32, or bfloat16 with --precision=mixed_bfloat16). Training-step FLOPs are
 `flops.training_step_flops` (a backward pass counted as twice its forward; the R1
 double-backward, on one step in 16 in training, is not counted, so the R1 row's
 share understates its work).
@@ -16,6 +17,7 @@ from timing import matmul_gflops, timed
 flags.DEFINE_list("presets", ["paper", "quickstart"], "Presets to measure.")
 flags.DEFINE_float("seconds", 20.0, "Timed seconds per measurement, after warm-up.")
 flags.DEFINE_boolean("train", True, "Also time the training step.")
+flags.DEFINE_enum("precision", "float32", ("float32", "mixed_bfloat16"), "Precision of the models (ears_tf/precision.py).")
 FLAGS = flags.FLAGS
 
 
@@ -23,11 +25,17 @@ def main(argv):
     del argv
     import tensorflow as tf
 
-    from ears_tf import config
+    from ears_tf import config, precision
+    from ears_tf.machine import cpu_model
     from ears_tf.models import Generator, flops
 
-    peak = matmul_gflops(FLAGS.seconds)
-    print(f"float32 matmul (2048^2): {peak:.0f} GFLOP/s on {tf.config.threading.get_intra_op_parallelism_threads() or 'all'} threads")
+    precision.apply(FLAGS.precision)
+    compute = "bfloat16" if FLAGS.precision == "mixed_bfloat16" else "float32"
+    float32_peak = matmul_gflops(FLAGS.seconds)
+    peak = matmul_gflops(FLAGS.seconds, compute) if compute != "float32" else float32_peak
+    threads = tf.config.threading.get_intra_op_parallelism_threads() or "all"
+    print(f"{cpu_model()}; precision {FLAGS.precision}; matmul (2048^2) float32 {float32_peak:.0f} GFLOP/s, "
+          f"{compute} {peak:.0f} GFLOP/s (the % column's yardstick) on {threads} threads")
     print(f"{'preset':<11}{'what':<26}{'batch':>6}{'ms/image':>10}{'img/s':>8}{'GFLOP/s':>9}{'% matmul':>9}")
     for name in FLAGS.presets:
         cfg = config.get_preset(name).model

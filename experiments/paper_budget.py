@@ -3,7 +3,7 @@
   python experiments/paper_budget.py [--preset=paper] [--tflops=50] [--train_frames=2000000]
 
 The cost model is `ears_tf.train.budget` (the one `--stage=all`'s run ETA uses): each
-model's forward GFLOP per image from its traced graph, and per stage step 3x forward for
+model's analytic forward GFLOP per image (`models.flops.forward_gflop`), and per stage step 3x forward for
 a trained network, 2x for a frozen one gradients pass through, 1x for a target. Time =
 FLOPs / the sustained rate, a planning estimate, not a measurement: no GPU was available
 to measure one here.

@@ -1,11 +1,12 @@
 """TFLite flatbuffers converted from the SavedModel (the route that works with Keras 3 models)."""
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import tensorflow as tf
 
-from ears_tf.layers.patch_conv import direct_convs
+from ears_tf.models import SuperResolver
 from ears_tf.workdir.atomic import write_bytes
 from export.saved_model import export_saved_model
 
@@ -29,8 +30,18 @@ def export_tflite_source(model, staging_dir, name: str = "ears_tf", version: int
     """The SavedModel the flatbuffers are converted from: the serving graph with every
     encoder conv lowered to a convolution (TFLite's int8 kernels favour CONV_2D; see
     `ears_tf.layers.patch_conv`). Returns its path."""
-    with direct_convs():
-        return export_saved_model(model, staging_dir, name, version)
+    return export_saved_model(direct_conv_twin(model), staging_dir, name, version)
+
+
+def direct_conv_twin(model: SuperResolver) -> SuperResolver:
+    """The same model, weights and all, with `conv_route="direct"` in its config."""
+    if model.model_config.conv_route == "direct":
+        return model
+    config = dataclasses.replace(model.model_config, conv_route="direct")
+    twin = SuperResolver(config, variant=model.variant, name=model.name, dtype=model.dtype_policy)
+    twin.build()
+    twin.set_weights(model.get_weights())
+    return twin
 
 
 def convert_tflite(saved_model_dir, output_path, quantization: str = "float32") -> str:

@@ -26,6 +26,7 @@ from ears_tf.config import ModelConfig
 from ears_tf.convert import mapping, names, widths
 from ears_tf.convert.snapshot import Snapshot, read_snapshot
 from ears_tf.errors import InputError, reason
+from ears_tf.layers.constants import state_weights
 
 # Without the snapshot, w_avg (truncation's centre, not trainable, so not in the
 # checkpoint) is estimated as StyleGAN tracks it: the mean of w over z ~ N(0, I).
@@ -139,7 +140,7 @@ def _build_models(cfg: ModelConfig) -> dict:
 def _our_variables(model) -> dict:
     """{path inside the model: variable}."""
     prefix = model.name + "/"
-    return {v.path[len(prefix):] if v.path.startswith(prefix) else v.path: v for v in model.weights}
+    return {v.path[len(prefix):] if v.path.startswith(prefix) else v.path: v for v in state_weights(model)}
 
 
 def _estimate_w_avg(generator, cfg: ModelConfig) -> np.ndarray:

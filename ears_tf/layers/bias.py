@@ -14,6 +14,9 @@ class Bias(keras.layers.Layer):
     def call(self, x):
         return x + self.bias * self.lrmul
 
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
     def get_config(self):
         config = super().get_config()
         config.update({"lrmul": self.lrmul})

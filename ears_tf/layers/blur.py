@@ -4,9 +4,11 @@ import numpy as np
 import keras
 from keras import ops
 
+from ears_tf.layers.constants import DATA_FORMAT, ConstantsLayer
+
 
 @keras.saving.register_keras_serializable(package="ears_tf")
-class Blur2D(keras.layers.Layer):
+class Blur2D(ConstantsLayer):
     def __init__(self, taps=(1, 2, 1), **kwargs):
         super().__init__(**kwargs)
         self.taps = tuple(taps)
@@ -15,11 +17,13 @@ class Blur2D(keras.layers.Layer):
         taps = np.asarray(self.taps, np.float32)
         kernel = np.outer(taps, taps)
         kernel /= kernel.sum()
-        # Constant, not a weight: [k, k, C, 1] for a depthwise convolution.
-        self._kernel = np.tile(kernel[:, :, None, None], [1, 1, input_shape[-1], 1])
+        self.add_constant("blur_kernel", np.tile(kernel[:, :, None, None], [1, 1, input_shape[-1], 1]))  # [k, k, C, 1]
 
     def call(self, x):
-        return ops.depthwise_conv(x, ops.convert_to_tensor(self._kernel, dtype=x.dtype), strides=1, padding="same")
+        return ops.depthwise_conv(x, self.blur_kernel, strides=1, padding="same", data_format=DATA_FORMAT)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
 
     def get_config(self):
         config = super().get_config()

@@ -2,6 +2,8 @@
 import keras
 from keras import ops
 
+from ears_tf.layers.shapes import batch_size
+
 
 @keras.saving.register_keras_serializable(package="ears_tf")
 class ConstantInput(keras.layers.Layer):
@@ -18,7 +20,7 @@ class ConstantInput(keras.layers.Layer):
         )
 
     def call(self, w):
-        return ops.tile(self.const, (ops.shape(w)[0], 1, 1, 1))
+        return ops.tile(self.const, (batch_size(w), 1, 1, 1))
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.size, self.size, self.channels)

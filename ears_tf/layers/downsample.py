@@ -6,6 +6,7 @@ from keras import ops
 
 from ears_tf import resampling
 from ears_tf.config import SR_FACTOR
+from ears_tf.layers.constants import ConstantsLayer
 
 
 def bicubic_resize(images, out_height: int, out_width: int):
@@ -17,12 +18,17 @@ def bicubic_resize(images, out_height: int, out_width: int):
     in_height, in_width = images.shape[1], images.shape[2]
     rows = ops.convert_to_tensor(resampling.bicubic_matrix(in_height, out_height), dtype=images.dtype)
     cols = ops.convert_to_tensor(resampling.bicubic_matrix(in_width, out_width), dtype=images.dtype)
+    return resize_with(images, rows, cols)
+
+
+def resize_with(images, rows, cols):
+    """images [B, H, W, C] -> rows [h, H] @ images @ cols [w, W]^T: [B, h, w, C]."""
     images = ops.einsum("bhwc,ow->bhoc", images, cols)  # [B, H, w, C]
     return ops.einsum("bhwc,oh->bowc", images, rows)  # [B, h, w, C]
 
 
 @keras.saving.register_keras_serializable(package="ears_tf")
-class Downsample16x(keras.layers.Layer):
+class Downsample16x(ConstantsLayer):
     """[B, H, W, C] -> [B, H/16, W/16, C] with antialiased bicubic filtering (`clean` mode)."""
 
     def __init__(self, factor: int = SR_FACTOR, **kwargs):
@@ -35,10 +41,11 @@ class Downsample16x(keras.layers.Layer):
             raise ValueError(
                 f"Downsample16x needs static spatial sizes divisible by {self.factor}, got {input_shape}"
             )
-        super().build(input_shape)
+        self.add_constant("rows", resampling.bicubic_matrix(height, height // self.factor).astype("float32"))
+        self.add_constant("cols", resampling.bicubic_matrix(width, width // self.factor).astype("float32"))
 
     def call(self, images):
-        return bicubic_resize(images, images.shape[1] // self.factor, images.shape[2] // self.factor)
+        return resize_with(images, self.rows, self.cols)
 
     def compute_output_shape(self, input_shape):
         batch, height, width, channels = input_shape

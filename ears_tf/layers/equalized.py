@@ -11,6 +11,8 @@ import math
 import keras
 from keras import ops
 
+from ears_tf.layers.constants import DATA_FORMAT
+
 SQRT2 = math.sqrt(2.0)
 
 
@@ -70,7 +72,7 @@ class EqualizedConv2D(keras.layers.Layer):
         self._scale = self.gain / math.sqrt(self.kernel_size * self.kernel_size * channels) * self.lrmul
 
     def call(self, x):
-        y = ops.conv(x, self.kernel * self._scale, strides=1, padding="same")
+        y = ops.conv(x, self.kernel * self._scale, strides=1, padding="same", data_format=DATA_FORMAT)
         return y + self.bias * self.lrmul if self.use_bias else y
 
     def compute_output_shape(self, input_shape):

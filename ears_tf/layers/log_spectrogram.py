@@ -15,6 +15,7 @@ import keras
 from keras import ops
 
 from ears_tf.config import AudioConfig
+from ears_tf.layers.constants import ConstantsLayer
 
 _DEFAULTS = AudioConfig()
 # Denominator floor for the min-max step: silence (max == min) maps to -1, not NaN.
@@ -41,7 +42,7 @@ def frame_indices(num_samples: int, frame_length: int, frame_step: int) -> np.nd
 
 
 @keras.saving.register_keras_serializable(package="ears_tf")
-class LogSpectrogram(keras.layers.Layer):
+class LogSpectrogram(ConstantsLayer):
     """[B, num_samples] waveform -> [B, frames, bins, 1] log power spectrogram in [-1, 1]."""
 
     def __init__(
@@ -62,15 +63,13 @@ class LogSpectrogram(keras.layers.Layer):
             raise ValueError(
                 f"LogSpectrogram needs a static number of samples >= {self.frame_length}, got {input_shape}"
             )
-        # Constants, not weights: nothing here is learned or needs saving.
-        self._indices = frame_indices(num_samples, self.frame_length, self.frame_step)
-        self._basis = windowed_dft_basis(self.frame_length)
-        super().build(input_shape)
+        self.add_constant("frame_indices", frame_indices(num_samples, self.frame_length, self.frame_step))
+        self.add_constant("dft_basis", windowed_dft_basis(self.frame_length))
 
     def call(self, waveform):
         bins = self.frame_length // 2 + 1
-        frames = ops.take(waveform, self._indices, axis=1)  # [B, T, frame_length]
-        spectrum = ops.matmul(frames, ops.convert_to_tensor(self._basis, dtype=frames.dtype))  # [B, T, 2 * bins]
+        frames = ops.take(waveform, self.frame_indices, axis=1)  # [B, T, frame_length]
+        spectrum = ops.matmul(frames, self.dft_basis)  # [B, T, 2 * bins]
         power = ops.square(spectrum[..., :bins]) + ops.square(spectrum[..., bins:])  # [B, T, bins]
         log_power = ops.log(power + self.log_offset)
         low = ops.min(log_power, axis=(1, 2), keepdims=True)

@@ -1,9 +1,13 @@
 """MinibatchStddev: appends the spread of features across a group of examples.
 
-The batch must divide into groups of min(group_size, batch).
+Groups hold `group_size` examples, as StyleGAN's do, or, where the batch does not divide into
+them, the largest number up to `group_size` that divides it (StyleGAN stops on a reshape
+error there). JAX traces a symbolic call with a stand-in batch that need not divide.
 """
 import keras
 from keras import ops
+
+from ears_tf.layers.shapes import batch_size
 
 
 @keras.saving.register_keras_serializable(package="ears_tf")
@@ -13,10 +17,18 @@ class MinibatchStddev(keras.layers.Layer):
         self.group_size = group_size
         self.num_features = num_features
 
+    def build(self, input_shape):
+        if input_shape[-1] % self.num_features:
+            raise ValueError(f"MinibatchStddev: {input_shape[-1]} channels do not split into "
+                             f"{self.num_features} features")
+
     def call(self, x):
-        batch = ops.shape(x)[0]
+        batch = batch_size(x)
         _, height, width, channels = x.shape
-        group = ops.minimum(self.group_size, batch)
+        if isinstance(batch, int):
+            group = max(g for g in range(1, min(self.group_size, batch) + 1) if batch % g == 0)
+        else:  # TensorFlow with an unknown batch: StyleGAN's own dynamic form
+            group = ops.minimum(self.group_size, batch)
         n = self.num_features
         y = ops.reshape(x, (group, -1, height, width, n, channels // n))  # [G, M, H, W, n, c]
         y = y - ops.mean(y, axis=0, keepdims=True)

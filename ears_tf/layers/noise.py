@@ -6,6 +6,8 @@ with the layer, for reproducible samples) or "off" (the authors' inference).
 import keras
 from keras import ops
 
+from ears_tf.layers.shapes import batch_size
+
 NOISE_MODES = ("random", "const", "off")
 
 
@@ -30,8 +32,9 @@ class NoiseInjection(keras.layers.Layer):
         if noise_mode == "const":
             noise = self.const_noise
         elif noise_mode == "random":
-            shape = ops.shape(x)
-            noise = keras.random.normal((shape[0], shape[1], shape[2], 1), seed=self._seed_generator, dtype=x.dtype)
+            # The seed generator's state is a non-trainable variable: `stateless_call` returns it advanced.
+            noise = keras.random.normal((batch_size(x), x.shape[1], x.shape[2], 1), seed=self._seed_generator,
+                                        dtype=x.dtype)
         else:
             raise ValueError(f"unknown noise_mode {noise_mode!r}; choose one of {', '.join(NOISE_MODES)}")
         return x + noise * self.strength

@@ -13,36 +13,22 @@ slower (the gradients of the gathering slices cost more than the convolution sav
 
 TFLite is the exception: its dynamic-range int8 FULLY_CONNECTED kernel multiplies one
 row at a time, while its hybrid CONV_2D runs a GEMM, so the matmul route made the int8
-flatbuffer 1.8x slower at the paper preset. The TFLite export traces the model inside
-`direct_convs()`: the same convolutions, lowered to CONV_2D.
+flatbuffer 1.8x slower at the paper preset. The TFLite export traces a copy of the model
+whose `ModelConfig.conv_route` is "direct": the same convolutions, lowered to CONV_2D.
 """
 from __future__ import annotations
 
-import contextlib
 import math
 
 from keras import ops
 
+from ears_tf.config import CONV_ROUTES  # "auto": the matmul route where `uses_matmul` says so; "direct": never
+
+__all__ = ["CONV_ROUTES", "conv_as_matmul", "same_padding", "uses_matmul"]
+
 # Convs with inputs of at most this many pixels (9 x 9) and at least this many weights take the matmul route.
 MATMUL_CONV_MAX_AREA = 81
 MATMUL_CONV_MIN_WEIGHTS = 2 ** 22
-
-_direct_only = False  # read when a graph is traced, so it picks the ops the trace records
-
-
-@contextlib.contextmanager
-def direct_convs():
-    """Within it, every `ConvBlock` traces its conv as a direct convolution."""
-    global _direct_only
-    previous, _direct_only = _direct_only, True
-    try:
-        yield
-    finally:
-        _direct_only = previous
-
-
-def matmul_enabled() -> bool:
-    return not _direct_only
 
 
 def uses_matmul(input_shape, kernel_shape) -> bool:

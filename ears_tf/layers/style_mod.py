@@ -2,6 +2,7 @@
 import keras
 from keras import ops
 
+from ears_tf.layers.constants import child_options
 from ears_tf.layers.equalized import EqualizedDense
 
 
@@ -10,7 +11,7 @@ class StyleMod(keras.layers.Layer):
     """call(x [B, H, W, C], w [B, D]) -> x * (1 + scale(w)) + shift(w)."""
 
     def build(self, x_shape, w_shape):
-        self.affine = EqualizedDense(2 * x_shape[-1], gain=1.0, name="affine")
+        self.affine = EqualizedDense(2 * x_shape[-1], gain=1.0, name="affine", **child_options(self))
         self.affine.build(w_shape)
 
     def call(self, x, w):

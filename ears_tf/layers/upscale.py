@@ -8,6 +8,7 @@ conv correlates with the flipped kernel, as in StyleGAN), at a quarter of the co
 import keras
 from keras import ops
 
+from ears_tf.layers.constants import DATA_FORMAT
 from ears_tf.layers.equalized import FusedScaleConvBase
 
 
@@ -34,7 +35,7 @@ class FusedUpscaleConv2D(FusedScaleConvBase):
 
     def call(self, x):
         w = ops.transpose(self.shifted_sum(), [0, 1, 3, 2])  # conv_transpose wants [k, k, Cout, Cin]
-        return ops.conv_transpose(x, w, strides=2, padding="same")
+        return ops.conv_transpose(x, w, strides=2, padding="same", data_format=DATA_FORMAT)
 
     def compute_output_shape(self, input_shape):
         b, h, w, _ = input_shape

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 
 import numpy as np
-import scipy.linalg
 import tensorflow as tf
 
 import keras
@@ -18,27 +17,37 @@ import keras
 from ears_tf.data import pipeline
 
 FEATURE_DIM = 128
+FEATURE_NET_FILTERS = (32, 64, 128, FEATURE_DIM)  # stride-2 3x3 convs
 
 
 def build_feature_net(image_size: int, num_classes: int) -> keras.Model:
     images = keras.Input((image_size, image_size, 3), name="image")
     x = images
-    for filters in (32, 64, 128, FEATURE_DIM):
+    for filters in FEATURE_NET_FILTERS:
         x = keras.layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(x)
     features = keras.layers.GlobalAveragePooling2D(name="features")(x)  # [B, 128]
     logits = keras.layers.Dense(num_classes, name="logits")(features)
     return keras.Model(images, logits, name="feature_net")
 
 
+def _psd_sqrt(matrix: np.ndarray) -> np.ndarray:
+    """The square root of a symmetric positive semi-definite matrix (rounding's negative eigenvalues clipped)."""
+    values, vectors = np.linalg.eigh(matrix)
+    return (vectors * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
+
+
 def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
-    """||mu1 - mu2||^2 + Tr(S1 + S2 - 2 (S1 S2)^1/2)."""
-    covmean, _ = scipy.linalg.sqrtm(sigma1 @ sigma2, disp=False)
-    if not np.isfinite(covmean).all():
-        offset = np.eye(len(sigma1)) * 1e-6
-        covmean = scipy.linalg.sqrtm((sigma1 + offset) @ (sigma2 + offset))
-    covmean = np.real(covmean)
+    """||mu1 - mu2||^2 + Tr(S1 + S2 - 2 (S1 S2)^1/2).
+
+    Tr((S1 S2)^1/2) is the trace of (S1^1/2 S2 S1^1/2)^1/2, a symmetric matrix with the same
+    eigenvalues: exact, and well defined when the covariances are singular (fewer samples than
+    features), where a general matrix square root of S1 S2 is not.
+    """
+    root1 = _psd_sqrt(np.asarray(sigma1, np.float64))
+    inner = root1 @ np.asarray(sigma2, np.float64) @ root1
+    trace_covmean = float(np.sum(np.sqrt(np.clip(np.linalg.eigvalsh((inner + inner.T) / 2), 0.0, None))))
     diff = mu1 - mu2
-    return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * np.trace(covmean))
+    return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * trace_covmean)
 
 
 def statistics(features: np.ndarray):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import keras
 
+from ears_tf.layers.constants import child_options
 from ears_tf.layers import ConvBlock, LogSpectrogram
 from ears_tf.models.conv_encoder import ConvEncoder
 
@@ -24,18 +25,27 @@ class AudioEncoder(ConvEncoder):
 
     def build(self, input_shape):
         audio = self.model_config.audio
-        self.spectrogram = LogSpectrogram(audio.frame_length, audio.frame_step, audio.log_offset, name="log_spectrogram")
+        self.spectrogram = LogSpectrogram(audio.frame_length, audio.frame_step, audio.log_offset,
+                                          name="log_spectrogram", dtype="float32")  # the STFT stays float32
         self.spectrogram.build(input_shape)
         self.build_encoder(self.spectrogram.compute_output_shape(input_shape))
 
     def make_blocks(self, input_shape):
         cfg = self.model_config
+        options = {"conv_route": cfg.conv_route, **child_options(self)}
         widths = [min(cfg.ea_filters_base * 2 ** i, cfg.ea_filters_max) for i in range(NUM_SCALES)]
-        blocks = [ConvBlock(cfg.ea_filters_base, KERNEL_SIZE, strides=2, name="stem")]
+        blocks = [ConvBlock(cfg.ea_filters_base, KERNEL_SIZE, strides=2, name="stem", **options)]
         for i, width in enumerate(widths):
-            blocks.append(ConvBlock(width, KERNEL_SIZE, name=f"scale{i}_conv"))
-            blocks.append(ConvBlock(widths[min(i + 1, NUM_SCALES - 1)], KERNEL_SIZE, strides=2, name=f"scale{i}_down"))
+            blocks.append(ConvBlock(width, KERNEL_SIZE, name=f"scale{i}_conv", **options))
+            blocks.append(ConvBlock(widths[min(i + 1, NUM_SCALES - 1)], KERNEL_SIZE, strides=2, name=f"scale{i}_down", **options))
         return blocks
+
+    def forward_macs(self, input_shape) -> int:
+        audio = self.model_config.audio
+        frames = 1 + (input_shape[-1] - audio.frame_length) // audio.frame_step
+        bins = audio.frame_length // 2 + 1
+        stft = frames * audio.frame_length * 2 * bins  # frames times the windowed DFT basis
+        return stft + self.image_macs((input_shape[0], frames, bins, 1))
 
     def call(self, waveform):
         return self.encode(self.spectrogram(waveform))  # spectrogram [B, 257, 257, 1]

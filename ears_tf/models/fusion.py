@@ -10,6 +10,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from ears_tf.layers.constants import child_options
 from ears_tf.config import ModelConfig
 from ears_tf.layers.conv_block import LEAKY_SLOPE
 
@@ -31,7 +32,8 @@ class Fusion(keras.Model):
         width = self.model_config.code_size
         self.dense = [
             keras.layers.Dense(
-                width, kernel_initializer="zeros" if i == self.num_layers - 1 else "glorot_uniform", name=f"dense{i}"
+                width, kernel_initializer="zeros" if i == self.num_layers - 1 else "glorot_uniform", name=f"dense{i}",
+                **child_options(self),
             )
             for i in range(self.num_layers)
         ]
@@ -47,10 +49,17 @@ class Fusion(keras.Model):
             x = layer(x)
             if i < self.num_layers - 1:
                 x = ops.leaky_relu(x, LEAKY_SLOPE)
-        return z_l + ops.reshape(x, (-1, cfg.num_styles, cfg.latent_dim))  # [B, k, D]
+        z_f = ops.cast(z_l, "float32") + ops.cast(ops.reshape(x, (-1, cfg.num_styles, cfg.latent_dim)), "float32")
+        return z_f  # [B, k, D], float32 at the boundary
+
+    def forward_macs(self, z_l_shape=None, z_a_shape=None) -> int:
+        """Multiply-adds per example of the dense layers."""
+        width = self.model_config.code_size
+        return 2 * width * width + (self.num_layers - 1) * width * width
 
     def compute_output_shape(self, z_l_shape, z_a_shape=None):
         return tuple(z_l_shape)
 
     def get_config(self):
-        return {"model_config": self.model_config.to_dict(), "num_layers": self.num_layers, "name": self.name}
+        return {"model_config": self.model_config.to_dict(), "num_layers": self.num_layers, "name": self.name,
+                "dtype": keras.dtype_policies.serialize(self.dtype_policy)}

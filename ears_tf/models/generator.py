@@ -10,6 +10,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from ears_tf.layers.constants import child_options
 from ears_tf.config import ModelConfig
 from ears_tf.layers import (
     Bias, Blur2D, ConstantInput, EqualizedConv2D, EqualizedDense, FusedUpscaleConv2D, InstanceNorm,
@@ -20,6 +21,13 @@ LEAKY_SLOPE = 0.2
 W_AVG_BETA = 0.995  # StyleGAN's dlatent_avg_beta
 # StyleGAN fuses upscale + conv into a transposed conv from this output size up.
 FUSED_SCALE_MIN_RESOLUTION = 128
+
+
+def moved_w_avg(w_avg, w):
+    """w_avg [D] moved towards the mean of w [..., D]: the value `update_w_avg` assigns, as a
+    pure function for steps that return their state (JAX's)."""
+    batch_mean = ops.mean(ops.reshape(ops.cast(w, "float32"), (-1, w.shape[-1])), axis=0)
+    return batch_mean + (ops.convert_to_tensor(w_avg) - batch_mean) * W_AVG_BETA
 
 
 @keras.saving.register_keras_serializable(package="ears_tf")
@@ -33,8 +41,9 @@ class MappingNetwork(keras.layers.Layer):
         self.lrmul = lrmul
 
     def build(self, input_shape):
-        self.norm = PixelNorm(name="pixel_norm")
-        self.dense = [EqualizedDense(self.latent_dim, lrmul=self.lrmul, name=f"dense{i}") for i in range(self.num_layers)]
+        self.norm = PixelNorm(name="pixel_norm", **child_options(self))
+        self.dense = [EqualizedDense(self.latent_dim, lrmul=self.lrmul, name=f"dense{i}", **child_options(self))
+                      for i in range(self.num_layers)]
         shape = tuple(input_shape)
         for layer in self.dense:
             layer.build(shape)
@@ -64,12 +73,12 @@ class LayerEpilogue(keras.layers.Layer):
         self.noise_seed = noise_seed
 
     def build(self, x_shape, w_shape):
-        self.noise = NoiseInjection(seed=self.noise_seed, name="noise")
+        self.noise = NoiseInjection(seed=self.noise_seed, name="noise", **child_options(self))
         self.noise.build(x_shape)
-        self.bias = Bias(name="bias")
+        self.bias = Bias(name="bias", **child_options(self))
         self.bias.build(x_shape)
-        self.norm = InstanceNorm(name="instance_norm")
-        self.style = StyleMod(name="style")
+        self.norm = InstanceNorm(name="instance_norm", **child_options(self))
+        self.style = StyleMod(name="style", **child_options(self))
         self.style.build(x_shape, w_shape)
 
     def call(self, x, w, noise_mode="random"):
@@ -98,39 +107,40 @@ class SynthesisNetwork(keras.layers.Layer):
         batch, _, dim = w_shape
         w_row = (batch, dim)
         res_log2 = cfg.resolution_log2
-        self.const = ConstantInput(cfg.fmaps(1), name="const")
+        self.const = ConstantInput(cfg.fmaps(1), name="const", **child_options(self))
         self.const.build(w_row)
         self.epilogues = []
         size, channels = 4, cfg.fmaps(1)
-        self.epilogues.append(LayerEpilogue(noise_seed=0, name="epilogue0"))
+        self.epilogues.append(LayerEpilogue(noise_seed=0, name="epilogue0", **child_options(self)))
         self.epilogues[-1].build((batch, size, size, channels), w_row)
-        self.conv4 = EqualizedConv2D(cfg.fmaps(1), 3, use_bias=False, name="conv4x4")
+        self.conv4 = EqualizedConv2D(cfg.fmaps(1), 3, use_bias=False, name="conv4x4", **child_options(self))
         self.conv4.build((batch, size, size, channels))
-        self.epilogues.append(LayerEpilogue(noise_seed=1, name="epilogue1"))
+        self.epilogues.append(LayerEpilogue(noise_seed=1, name="epilogue1", **child_options(self)))
         self.epilogues[-1].build((batch, size, size, channels), w_row)
         self.blocks = []
         for res in range(3, res_log2 + 1):
             out = cfg.fmaps(res - 1)
             new_size = 2 * size
             if new_size >= FUSED_SCALE_MIN_RESOLUTION:
-                up = [FusedUpscaleConv2D(out, name=f"up_conv{new_size}")]
+                up = [FusedUpscaleConv2D(out, name=f"up_conv{new_size}", **child_options(self))]
             else:
-                up = [Upscale2D(name=f"upscale{new_size}"), EqualizedConv2D(out, 3, use_bias=False, name=f"up_conv{new_size}")]
+                up = [Upscale2D(name=f"upscale{new_size}", **child_options(self)),
+                      EqualizedConv2D(out, 3, use_bias=False, name=f"up_conv{new_size}", **child_options(self))]
             shape = (batch, size, size, channels)
             for layer in up:
                 layer.build(shape)
                 shape = layer.compute_output_shape(shape)
-            blur = Blur2D(name=f"blur{new_size}")
+            blur = Blur2D(name=f"blur{new_size}", **child_options(self))
             blur.build(shape)
-            epi0 = LayerEpilogue(noise_seed=2 * res - 4, name=f"epilogue{2 * res - 4}")
+            epi0 = LayerEpilogue(noise_seed=2 * res - 4, name=f"epilogue{2 * res - 4}", **child_options(self))
             epi0.build(shape, w_row)
-            conv = EqualizedConv2D(out, 3, use_bias=False, name=f"conv{new_size}")
+            conv = EqualizedConv2D(out, 3, use_bias=False, name=f"conv{new_size}", **child_options(self))
             conv.build(shape)
-            epi1 = LayerEpilogue(noise_seed=2 * res - 3, name=f"epilogue{2 * res - 3}")
+            epi1 = LayerEpilogue(noise_seed=2 * res - 3, name=f"epilogue{2 * res - 3}", **child_options(self))
             epi1.build(shape, w_row)
             self.blocks.append((up, blur, epi0, conv, epi1))
             size, channels = new_size, out
-        self.to_rgb = EqualizedConv2D(3, 1, gain=1.0, use_bias=True, name="to_rgb")
+        self.to_rgb = EqualizedConv2D(3, 1, gain=1.0, use_bias=True, name="to_rgb", **child_options(self))
         self.to_rgb.build((batch, size, size, channels))
 
     def layer_outputs(self, w, noise_mode="random", res_log2: int | None = None) -> list:
@@ -175,8 +185,9 @@ class Generator(keras.Model):
         self.model_config = ModelConfig.coerce(model_config)
         cfg = self.model_config
         self.num_styles = cfg.num_styles
-        self.mapping = MappingNetwork(cfg.latent_dim, cfg.mapping_layers, cfg.mapping_lrmul, name="mapping")
-        self.synthesis = SynthesisNetwork(cfg, name="synthesis")
+        self.mapping = MappingNetwork(cfg.latent_dim, cfg.mapping_layers, cfg.mapping_lrmul, name="mapping",
+                                      **child_options(self))
+        self.synthesis = SynthesisNetwork(cfg, name="synthesis", **child_options(self))
 
     def build(self, z_shape):
         batch, dim = z_shape[0], z_shape[-1]
@@ -200,15 +211,15 @@ class Generator(keras.Model):
 
     def update_w_avg(self, w):
         """Moves w_avg towards the mean of w [..., D] (training only)."""
-        batch_mean = ops.mean(ops.reshape(w, (-1, w.shape[-1])), axis=0)
-        self.w_avg.assign(batch_mean + (self.w_avg - batch_mean) * W_AVG_BETA)
+        self.w_avg.assign(moved_w_avg(self.w_avg, w))
 
     def call(self, z, truncation_psi: float | None = None, truncation_cutoff: int | None = None,
              noise_mode: str = "random"):
         w = self.map(z)
         if truncation_psi is not None:
             w = self.truncate(w, truncation_psi, truncation_cutoff)
-        return self.synthesis(w, noise_mode=noise_mode)
+        return ops.cast(self.synthesis(w, noise_mode=noise_mode), "float32")  # float32 at the boundary
 
     def get_config(self):
-        return {"model_config": self.model_config.to_dict(), "name": self.name}
+        return {"model_config": self.model_config.to_dict(), "name": self.name,
+                "dtype": keras.dtype_policies.serialize(self.dtype_policy)}

@@ -14,6 +14,7 @@ from keras import ops
 
 from ears_tf.config import ModelConfig, start_resolution_problem
 from ears_tf.layers import EqualizedConv2D
+from ears_tf.layers.constants import DATA_FORMAT, child_options
 from ears_tf.models.generator import LEAKY_SLOPE
 
 
@@ -24,7 +25,8 @@ def upscale(images, factor: int = 2):
 
 def downscale(images, factor: int = 2):
     """[B, H, W, C] -> [B, H/f, W/f, C], box average (how StyleGAN v1 shrinks its reals)."""
-    return images if factor == 1 else ops.average_pool(images, pool_size=factor, strides=factor, padding="valid")
+    return images if factor == 1 else ops.average_pool(images, pool_size=factor, strides=factor, padding="valid",
+                                                          data_format=DATA_FORMAT)
 
 
 class _Ladder(keras.layers.Layer):
@@ -65,7 +67,8 @@ class ToRGBLadder(_Ladder):
     """G's features at 2**r [B, R, R, nf(r - 1)] -> RGB [B, R, R, 3], for r below the output."""
 
     def make_rung(self, res_log2: int, size: int):
-        return EqualizedConv2D(3, 1, gain=1.0, use_bias=True, name=f"to_rgb{size}"), self.model_config.fmaps(res_log2 - 1)
+        conv = EqualizedConv2D(3, 1, gain=1.0, use_bias=True, name=f"to_rgb{size}", **child_options(self))
+        return conv, self.model_config.fmaps(res_log2 - 1)
 
     def call(self, features, res_log2: int):
         return self._rung(res_log2)(features)
@@ -76,7 +79,8 @@ class FromRGBLadder(_Ladder):
     """An image at 2**r [B, R, R, 3] -> D's input features there [B, R, R, nf(r - 1)], for r below HR."""
 
     def make_rung(self, res_log2: int, size: int):
-        return EqualizedConv2D(self.model_config.fmaps(res_log2 - 1), 1, name=f"from_rgb{size}"), 3
+        return EqualizedConv2D(self.model_config.fmaps(res_log2 - 1), 1, name=f"from_rgb{size}",
+                               **child_options(self)), 3
 
     def call(self, images, res_log2: int):
         return ops.leaky_relu(self._rung(res_log2)(images), LEAKY_SLOPE)

@@ -12,6 +12,7 @@ import math
 
 import keras
 
+from ears_tf.layers.constants import child_options
 from ears_tf.layers import ConvBlock
 from ears_tf.models.conv_encoder import ConvEncoder
 
@@ -26,13 +27,14 @@ MIN_SIZE = 4
 class HighResEncoder(ConvEncoder):
     def make_blocks(self, input_shape):
         cfg = self.model_config
+        options = {"conv_route": cfg.conv_route, **child_options(self)}
         widths = [min(cfg.eh_filters_base * 2 ** i, cfg.eh_filters_max) for i in range(NUM_SCALES)]
         size = input_shape[1] or cfg.hr_size
         blocks = []
         for i, width in enumerate(widths):
-            blocks.append(ConvBlock(width, KERNEL_SIZE, normalize=i > 0, name=f"scale{i}_conv"))
+            blocks.append(ConvBlock(width, KERNEL_SIZE, normalize=i > 0, name=f"scale{i}_conv", **options))
             if i < NUM_SCALES - 1:
                 strides = 2 if size > MIN_SIZE else 1
-                blocks.append(ConvBlock(widths[i + 1], KERNEL_SIZE, strides, normalize=True, name=f"scale{i}_down"))
+                blocks.append(ConvBlock(widths[i + 1], KERNEL_SIZE, strides, normalize=True, name=f"scale{i}_down", **options))
                 size = math.ceil(size / strides)
         return blocks

@@ -12,6 +12,7 @@ import math
 
 import keras
 
+from ears_tf.layers.constants import child_options
 from ears_tf.layers import ConvBlock
 from ears_tf.models.conv_encoder import ConvEncoder
 
@@ -28,14 +29,15 @@ class LowResEncoder(ConvEncoder):
 
     def make_blocks(self, input_shape):
         cfg = self.model_config
+        options = {"conv_route": cfg.conv_route, **child_options(self)}
         widths = cfg.el_filters
         size = input_shape[1] or cfg.lr_size
-        blocks = [ConvBlock(cfg.el_stem_filters, KERNEL_SIZE, name="stem")]
+        blocks = [ConvBlock(cfg.el_stem_filters, KERNEL_SIZE, name="stem", **options)]
         for i, width in enumerate(widths):
             for j in range(CONVS_PER_SCALE):
-                blocks.append(ConvBlock(width, KERNEL_SIZE, normalize=True, name=f"scale{i}_conv{j}"))
+                blocks.append(ConvBlock(width, KERNEL_SIZE, normalize=True, name=f"scale{i}_conv{j}", **options))
             if i < len(widths) - 1:
                 strides = 2 if size > MIN_SIZE else 1
-                blocks.append(ConvBlock(widths[i + 1], KERNEL_SIZE, strides, normalize=True, name=f"scale{i}_down"))
+                blocks.append(ConvBlock(widths[i + 1], KERNEL_SIZE, strides, normalize=True, name=f"scale{i}_down", **options))
                 size = math.ceil(size / strides)
         return blocks

@@ -12,6 +12,8 @@ import math
 import keras
 from keras import ops
 
+from ears_tf.layers.constants import child_options, image_options
+
 from ears_tf.config import SR_FACTOR, ModelConfig
 
 LEAKY_SLOPE = 0.2  # LapSRN's
@@ -31,25 +33,36 @@ class SRBaseline(keras.Model):
         cfg = self.model_config
         width = cfg.sr_filters
         shape = tuple(input_shape)
-        self.stem = keras.layers.Conv2D(width, 3, padding="same", name="stem")
+        self.stem = keras.layers.Conv2D(width, 3, padding="same", name="stem", **image_options(self))
         self.stem.build(shape)
         feature_shape = (shape[0], shape[1], shape[2], width)
         self.convs, self.ups, self.to_residual = [], [], []
         for level in range(self.levels):
             convs = []
             for j in range(cfg.sr_depth):
-                conv = keras.layers.Conv2D(width, 3, padding="same", name=f"level{level}_conv{j}")
+                conv = keras.layers.Conv2D(width, 3, padding="same", name=f"level{level}_conv{j}", **image_options(self))
                 conv.build(feature_shape)
                 convs.append(conv)
-            up = keras.layers.Conv2DTranspose(width, 4, strides=2, padding="same", name=f"level{level}_up")
+            up = keras.layers.Conv2DTranspose(width, 4, strides=2, padding="same", name=f"level{level}_up", **image_options(self))
             up.build(feature_shape)
             feature_shape = up.compute_output_shape(feature_shape)
-            residual = keras.layers.Conv2D(3, 3, padding="same", name=f"level{level}_residual")
+            residual = keras.layers.Conv2D(3, 3, padding="same", name=f"level{level}_residual", **image_options(self))
             residual.build(feature_shape)
             self.convs.append(convs)
             self.ups.append(up)
             self.to_residual.append(residual)
-        self.upsample = keras.layers.UpSampling2D(2, interpolation="bilinear", name="upsample")
+        self.upsample = keras.layers.UpSampling2D(2, interpolation="bilinear", name="upsample", **image_options(self))
+
+    def forward_macs(self, input_shape) -> int:
+        """Multiply-adds per example of the convs, as `build` lays them out (bilinear upsampling left out)."""
+        width, size = self.model_config.sr_filters, input_shape[1]
+        macs = size * size * 9 * input_shape[3] * width  # stem
+        for _ in range(self.levels):
+            macs += self.model_config.sr_depth * size * size * 9 * width * width
+            size *= 2
+            macs += size * size * 16 * width * width // 4  # stride-2 transposed 4x4: each input pixel once
+            macs += size * size * 9 * width * 3  # to the residual
+        return macs
 
     def call(self, lr_images):
         features = ops.leaky_relu(self.stem(lr_images), LEAKY_SLOPE)  # [B, r, r, F]
@@ -66,4 +79,5 @@ class SRBaseline(keras.Model):
         return (input_shape[0], size, size, 3)
 
     def get_config(self):
-        return {"model_config": self.model_config.to_dict(), "name": self.name}
+        return {"model_config": self.model_config.to_dict(), "name": self.name,
+                "dtype": keras.dtype_policies.serialize(self.dtype_policy)}

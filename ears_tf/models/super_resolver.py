@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import keras
 
+from ears_tf.layers.constants import child_options
+
 from ears_tf import variants
 from ears_tf.config import ModelConfig
 from ears_tf.models.audio_encoder import AudioEncoder
@@ -41,15 +43,15 @@ class SuperResolver(keras.Model):
         cfg = self.model_config
         code = (None, cfg.num_styles, cfg.latent_dim)
         if self.uses_image:
-            self.encoder_lr = LowResEncoder(cfg, name="encoder_lr")
+            self.encoder_lr = LowResEncoder(cfg, name="encoder_lr", **child_options(self))
             self.encoder_lr.build((None, cfg.lr_size, cfg.lr_size, 3))
         if self.uses_audio:
-            self.encoder_audio = AudioEncoder(cfg, name="encoder_audio")
+            self.encoder_audio = AudioEncoder(cfg, name="encoder_audio", **child_options(self))
             self.encoder_audio.build((None, cfg.audio.num_samples))
         if self.spec.trained_by_fusion:
-            self.fusion = Fusion(cfg, num_layers=self.spec.fusion_layers, name="fusion")
+            self.fusion = Fusion(cfg, num_layers=self.spec.fusion_layers, name="fusion", **child_options(self))
             self.fusion.build(code, code)
-        self.generator = Generator(cfg, name="generator")
+        self.generator = Generator(cfg, name="generator", **child_options(self))
         self.generator.build(code)
 
     def latents(self, lr_image, waveform):
@@ -61,11 +63,12 @@ class SuperResolver(keras.Model):
         return self.fusion(self.encoder_lr(lr_image), self.encoder_audio(waveform))
 
     def call(self, lr_image, waveform):
-        return self.generator(self.latents(lr_image, waveform), noise_mode="off")  # [N, HR, HR, 3]
+        return self.generator(self.latents(lr_image, waveform), noise_mode="off")  # [N, HR, HR, 3], float32
 
     def compute_output_shape(self, lr_image_shape, waveform_shape=None):
         size = self.model_config.hr_size
         return (lr_image_shape[0], size, size, 3)
 
     def get_config(self):
-        return {"model_config": self.model_config.to_dict(), "variant": self.variant, "name": self.name}
+        return {"model_config": self.model_config.to_dict(), "variant": self.variant, "name": self.name,
+                "dtype": keras.dtype_policies.serialize(self.dtype_policy)}

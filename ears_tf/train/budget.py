@@ -1,8 +1,8 @@
 """What each stage of a preset costs in FLOPs: the planning figures of `--stage=all`'s run ETA
 and of `experiments/paper_budget.py`.
 
-Each model's forward GFLOP per image comes from its traced graph (`models.flops.graph_flops`;
-for G within 3% of the analytic count). A stage's step per image adds 3x forward for a
+Each model's forward GFLOP per image is its analytic count (`models.flops.forward_gflop`,
+which tests check against the traced graphs). A stage's step per image adds 3x forward for a
 trained network (forward, and a backward twice its cost), 2x for a frozen one that gradients
 pass through, 1x for a frozen one that only makes targets. The `stylegan` step is
 `flops.training_step_flops` (R1, on one step in 16, not counted); while it grows, each step
@@ -12,78 +12,17 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import gc
-import warnings
 
 from ears_tf.config import Config
 
 TRAINED, THROUGH, TARGET = 3.0, 2.0, 1.0
 
 
-def _forward_gflop(fn, specs) -> float:
-    import tensorflow as tf
-
-    from ears_tf.models.flops import graph_flops
-
-    # TensorFlow's profiler warns that its v1 shape helper is deprecated, on every graph.
-    level = tf.get_logger().level
-    tf.get_logger().setLevel("ERROR")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            total = graph_flops(fn, specs)
-    finally:
-        tf.get_logger().setLevel(level)
-    gc.collect()
-    return total / 1e9
-
-
 def model_costs(config: Config, speakers: int, with_vgg16: bool = True) -> dict:
-    """Forward GFLOP per image of every model the stages run, by name."""
-    import keras
-    import tensorflow as tf
+    """Forward GFLOP per image of every model the stages run, by name (analytic: nothing is built)."""
+    from ears_tf.models import flops
 
-    from ears_tf import models
-    from ears_tf.metrics.frechet import build_feature_net
-
-    cfg = config.model
-    hr_shape = (None, cfg.hr_size, cfg.hr_size, 3)
-    lr_shape = (None, cfg.lr_size, cfg.lr_size, 3)
-    hr = tf.TensorSpec([1, cfg.hr_size, cfg.hr_size, 3])
-    lr = tf.TensorSpec([1, cfg.lr_size, cfg.lr_size, 3])
-    code = tf.TensorSpec([1, cfg.num_styles, cfg.latent_dim])
-    wave = tf.TensorSpec([1, cfg.audio.num_samples])
-
-    def built(model, shape):
-        model.build(shape)
-        return model
-
-    def generator():
-        g = models.Generator(cfg)
-        return lambda z: g(z, noise_mode="off")
-
-    def fusion(layers):
-        f = models.Fusion(cfg, num_layers=layers)
-        return lambda a, b: f(a, b)
-
-    builders = {
-        "G": lambda: (generator(), [code]),
-        "D": lambda: (built(models.Discriminator(cfg), hr_shape), [hr]),
-        "E_h": lambda: (built(models.HighResEncoder(cfg), hr_shape), [hr]),
-        "E_l": lambda: (built(models.LowResEncoder(cfg), lr_shape), [lr]),
-        "E_a": lambda: (built(models.AudioEncoder(cfg), (None, cfg.audio.num_samples)), [wave]),
-        "F": lambda: (fusion(1), [code, code]),
-        "F3": lambda: (fusion(3), [code, code]),
-        "C_i": lambda: (built(models.FaceClassifier(speakers, *cfg.identity_classifier_filters), hr_shape), [hr]),
-        "C_g": lambda: (built(models.FaceClassifier(2, *cfg.gender_classifier_filters,
-                                                    input_size=cfg.gender_classifier_size), hr_shape), [hr]),
-        "SR": lambda: (built(models.SRBaseline(cfg), lr_shape), [lr]),
-        "feature_net": lambda: (build_feature_net(cfg.hr_size, speakers), [hr]),
-    }
-    if with_vgg16:
-        builders["VGG16"] = lambda: (keras.applications.VGG16(weights=None, include_top=False,
-                                                              input_shape=(cfg.hr_size, cfg.hr_size, 3)), [hr])
-    return {name: _forward_gflop(*build()) for name, build in builders.items()}
+    return flops.forward_gflop(config.model, speakers, with_vgg16)
 
 
 def step_gflop_per_image(stage: str, costs: dict, config: Config, variant=None) -> float:

@@ -104,9 +104,10 @@ class ClassifiersStage(ModelStage):
         return classifier_budget(self.config, self.data_dir)
 
     def learning_schedule(self):
-        # Cosine decay to zero over the preset's budget: a from-scratch network stopped after a
-        # fixed number of epochs otherwise ends wherever the last large steps left it.
-        return keras.optimizers.schedules.CosineDecay(self.learning_rate, self.budget().steps)
+        # Cosine decay to zero over the steps this run takes (the loop's, which follow --steps and
+        # --batch_size): a from-scratch network stopped after a fixed number of epochs otherwise ends
+        # wherever the last large steps left it.
+        return keras.optimizers.schedules.CosineDecay(self.learning_rate, self.run_steps or self.budget().steps)
 
     def make_models(self):
         cfg = self.model_config

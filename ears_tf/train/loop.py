@@ -79,6 +79,7 @@ class Stage(abc.ABC):
     name: str
     batch_size: int  # the global batch: per-replica batch x replicas in sync
     images_per_step: int
+    run_steps: int | None = None  # the steps this run trains to, set by the loop before `build`
 
     @abc.abstractmethod
     def build(self, strategy: tf.distribute.Strategy) -> None:
@@ -167,6 +168,7 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
               f"worker{'s' if role.num_workers > 1 else ''}, "
               f"{'tf.data service' if options.data_service else options.input_sharding + ' input sharding'})",
               flush=True)
+    stage.run_steps = options.steps  # a schedule over the run follows --steps and --batch_size
     with strategy.scope():
         stage.build(strategy)
         step_var = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")

@@ -19,6 +19,7 @@ import tensorflow as tf
 
 import keras
 
+from ears_tf import precision
 from ears_tf.config import Config, StageBudget
 from ears_tf.data import pipeline
 from ears_tf.workdir import layout
@@ -101,7 +102,7 @@ class ModelStage(Stage):
     def build(self, strategy):
         self.num_replicas = strategy.num_replicas_in_sync
         self.trained = self.make_models()
-        self.optimizer = keras.optimizers.Adam(self.learning_schedule())
+        self.optimizer = precision.loss_scaled(keras.optimizers.Adam(self.learning_schedule()))
         self.optimizer.build(self.trainable_variables)
 
     @property
@@ -124,7 +125,7 @@ class ModelStage(Stage):
         variables = self.trainable_variables
         with tf.GradientTape() as tape:
             terms = self.losses(batch)
-            total = terms["loss"] / self.num_replicas  # per-replica means, summed across replicas
+            total = self.optimizer.scale_loss(terms["loss"] / self.num_replicas)  # per-replica means, summed
         self.optimizer.apply_gradients(zip(tape.gradient(total, variables), variables))
         return terms
 

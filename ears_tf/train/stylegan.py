@@ -24,7 +24,7 @@ import tensorflow as tf
 
 import keras
 
-from ears_tf import losses
+from ears_tf import losses, precision
 from ears_tf.config import Config
 from ears_tf.data import pipeline
 from ears_tf.metrics.frechet import FrechetEvaluator
@@ -94,7 +94,8 @@ class StyleGANStage(Stage):
         # Created in the strategy's scope: every replica draws its own stream.
         self.rng = tf.random.Generator.from_seed(self.seed)
         rate = self.config.train.gan_learning_rate
-        make = lambda: keras.optimizers.Adam(rate, beta_1=opt.beta_1, beta_2=opt.beta_2, epsilon=opt.epsilon)  # noqa: E731
+        make = lambda: precision.loss_scaled(  # noqa: E731
+            keras.optimizers.Adam(rate, beta_1=opt.beta_1, beta_2=opt.beta_2, epsilon=opt.epsilon))
         self.g_optimizer, self.d_optimizer = make(), make()
         # Optimizer slots exist before a restore, so resumed Adam state is matched, not deferred.
         self.g_optimizer.build(self.g_variables)
@@ -187,7 +188,7 @@ class StyleGANStage(Stage):
                 real_logits = discriminate(reals)
                 penalty = tf.constant(0.0)
             d_loss = losses.d_logistic(real_logits, discriminate(fakes))
-            total = (d_loss + penalty) * scale
+            total = self.d_optimizer.scale_loss((d_loss + penalty) * scale)
         _apply(self.d_optimizer, tape.gradient(total, self.d_variables), self.d_variables)
 
         # Generator.
@@ -195,7 +196,7 @@ class StyleGANStage(Stage):
         with tf.GradientTape() as tape:
             w = g.map(z)  # [B, k, D]
             g_loss = losses.g_nonsaturating(discriminate(synthesize(w)))
-            total = g_loss * scale
+            total = self.g_optimizer.scale_loss(g_loss * scale)
         _apply(self.g_optimizer, tape.gradient(total, self.g_variables), self.g_variables)
         metrics = {"d_loss": d_loss, "g_loss": g_loss, "w_mean": tf.reduce_mean(tf.reshape(w, (-1, w.shape[-1])), 0)}
         if r1:

@@ -91,10 +91,24 @@ def load(workdir, artefact: Artefact, trainable: bool = False):
     path = artefact.path(workdir)
     try:
         model = keras.saving.load_model(path, compile=False)
-    except Exception as error:  # a truncated or foreign file: name it, do not dump a traceback
-        raise InputError(path, f"cannot be loaded as a Keras model ({type(error).__name__}: {error})".splitlines()[0])
+    except Exception as error:  # the file's fault: name it and what failed, without a traceback
+        raise InputError(path, _load_problem(path, error)) from error
     model.trainable = trainable
     return model
+
+
+def _load_problem(path, error: Exception) -> str:
+    """What failed when `path` did not load; errors that are not the file's propagate."""
+    import zipfile
+
+    name = type(error).__name__
+    if name in ("ResourceExhaustedError", "XlaRuntimeError") or isinstance(error, MemoryError):
+        raise error  # out of memory: not the file's fault (cli.py says so)
+    detail = f"({name}: {str(error).strip().splitlines()[0] if str(error).strip() else ''})"
+    if not zipfile.is_zipfile(path):
+        return f"not a .keras file: truncated, or another format {detail}"
+    return (f"a .keras file this version cannot rebuild {detail}; it may come from another version of "
+            "ears_tf or Keras")
 
 
 def save_model(model, path) -> str:

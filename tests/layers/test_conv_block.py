@@ -19,7 +19,7 @@ class ConvBlockTest(TestCase):
         # At init (scale 1, offset 0), each channel is normalised over space before the leaky ReLU.
         layer = ConvBlock(4, 3, normalize=True)
         layer(self.x)
-        pre = layer.norm(layer.conv(self.x)).numpy()
+        pre = np.asarray(layer.norm(layer.conv(self.x)))
         self.assertAllClose(pre.mean(axis=(1, 2)), np.zeros((2, 4)), atol=1e-5)
         self.assertAllClose(pre.var(axis=(1, 2)), np.ones((2, 4)), atol=1e-3)
         self.assertEqual(out.shape, (2, 5, 5, 4))

@@ -30,7 +30,8 @@ class LogSpectrogramTest(TestCase):
     def test_layer_contract(self):
         x = np.random.default_rng(0).uniform(-0.5, 0.5, (2, SAMPLES)).astype(np.float32)
         self.run_layer_test(
-            LogSpectrogram, {"frame_length": 512, "frame_step": 248, "log_offset": 1e-6}, x, (2, 257, 257, 1)
+            LogSpectrogram, {"frame_length": 512, "frame_step": 248, "log_offset": 1e-6}, x, (2, 257, 257, 1),
+            0, 2,  # constants: the frames' sample indices and the DFT basis
         )
 
     def test_matches_audio_spectrogram_on_speech_and_noise(self):

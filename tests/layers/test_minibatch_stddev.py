@@ -20,3 +20,11 @@ class MinibatchStddevTest(TestCase):
         out = MinibatchStddev(group_size=2)(x).numpy()
         expected = np.sqrt(np.mean((x - x.mean(0)) ** 2, axis=0) + 1e-8).mean()
         self.assertAllClose(out[..., -1], np.full((2, 3, 3), expected), atol=1e-5)
+
+    def test_a_batch_that_does_not_divide_takes_the_largest_group_that_does(self):
+        x = np.random.default_rng(3).normal(size=(6, 2, 2, 2)).astype(np.float32)
+        out = MinibatchStddev(group_size=4)(x).numpy()
+        groups = x.reshape(3, 2, 2, 2, 2)  # groups of 3: examples i and i + 2 and i + 4 together
+        expected = np.sqrt(np.mean((groups - groups.mean(0)) ** 2, axis=0) + 1e-8).mean(axis=(1, 2, 3))
+        self.assertAllClose(out[:2, 0, 0, -1], expected, atol=1e-5)
+        self.assertAllClose(out[2:4, 0, 0, -1], expected, atol=1e-5)

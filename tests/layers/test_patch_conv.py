@@ -4,7 +4,7 @@ from absl.testing import parameterized
 from keras import ops
 
 from ears_tf.layers import ConvBlock
-from ears_tf.layers.patch_conv import MATMUL_CONV_MAX_AREA, MATMUL_CONV_MIN_WEIGHTS, conv_as_matmul, direct_convs, matmul_enabled, uses_matmul
+from ears_tf.layers.patch_conv import MATMUL_CONV_MAX_AREA, MATMUL_CONV_MIN_WEIGHTS, conv_as_matmul, uses_matmul
 from tests.test_case import TestCase
 
 
@@ -40,22 +40,27 @@ class PatchConvTest(TestCase, parameterized.TestCase):
         block.as_matmul = False
         self.assertAllClose(out, block(x), atol=1e-4)
 
-    def test_direct_convs_changes_the_traced_ops_only(self):
-        block = ConvBlock(512, 4, strides=2)
-        block.build((None, 3, 3, 512))
+    def test_the_direct_route_changes_the_traced_ops_only(self):
         x = np.random.default_rng(2).normal(size=(2, 3, 3, 512)).astype(np.float32)
 
-        def traced_ops():
+        def traced_ops(conv_route):
+            block = ConvBlock(512, 4, strides=2, conv_route=conv_route)
+            block.build((None, 3, 3, 512))
+            block.set_weights(weights)
             function = tf.function(lambda inputs: block(inputs)).get_concrete_function(tf.TensorSpec((None, 3, 3, 512)))
             return {op.type for op in function.graph.get_operations()}, function(tf.constant(x))
 
-        ops_matmul, out_matmul = traced_ops()
-        with direct_convs():
-            self.assertFalse(matmul_enabled())
-            ops_direct, out_direct = traced_ops()
-        self.assertTrue(matmul_enabled())
+        reference = ConvBlock(512, 4, strides=2)
+        reference.build((None, 3, 3, 512))
+        weights = reference.get_weights()
+        ops_matmul, out_matmul = traced_ops("auto")
+        ops_direct, out_direct = traced_ops("direct")
         self.assertIn("MatMul", ops_matmul)
         self.assertNotIn("Conv2D", ops_matmul)
         self.assertIn("Conv2D", ops_direct)
         self.assertNotIn("MatMul", ops_direct)
         self.assertAllClose(out_matmul, out_direct, atol=1e-4)
+
+    def test_an_unknown_route_is_refused(self):
+        with self.assertRaisesRegex(ValueError, "conv_route"):
+            ConvBlock(8, 3, conv_route="fast")

@@ -8,9 +8,9 @@ class AudioEncoderTest(TestCase):
     def test_contract(self):
         cfg = config.get_preset("smoke").model
         x = np.random.default_rng(0).normal(0, 0.1, (2, cfg.audio.num_samples)).astype(np.float32)
-        # stem + 12 convs, each kernel + bias (26), two dense (4); the spectrogram has no weights.
+        # stem + 12 convs, each kernel + bias (26), two dense (4); the spectrogram's two constants.
         self.run_layer_test(models.AudioEncoder, {"model_config": cfg.to_dict()}, x,
-                            (2, cfg.num_styles, cfg.latent_dim), 30)
+                            (2, cfg.num_styles, cfg.latent_dim), 30, 2)
 
     def test_paper_count_equals_the_authors(self):
         # 1.6 GB of float32 weights: built and counted, never run.

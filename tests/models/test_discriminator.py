@@ -15,6 +15,13 @@ class DiscriminatorTest(TestCase):
         # fromRGB, 5 blocks (fused downscale at 128), mbstd + conv + two dense at 4x4.
         self.assertEqual(sum(int(np.prod(w.shape)) for w in d.trainable_weights), 22_932_097)
 
+    def test_contract(self):
+        cfg = config.get_preset("smoke").model
+        x = np.random.default_rng(2).normal(size=(4, cfg.hr_size, cfg.hr_size, 3)).astype(np.float32)
+        # fromRGB, 3 blocks x (conv kernel and bias, conv_down kernel, bias), conv4x4, 2 dense:
+        # 2 + 12 + 2 + 4 = 20; the 3 blur kernels are constants.
+        self.run_layer_test(models.Discriminator, {"model_config": cfg.to_dict()}, x, (4, 1), 20, 3)
+
     def test_shapes_save_load_and_a_train_step(self):
         cfg = config.get_preset("smoke").model
         d = models.Discriminator(cfg)

@@ -14,6 +14,14 @@ class GeneratorTest(TestCase):
         self.cfg = config.get_preset("smoke").model
         self.z = np.random.default_rng(0).normal(size=(2, self.cfg.num_styles, self.cfg.latent_dim)).astype(np.float32)
 
+    def test_contract(self):
+        # Trainable: mapping 2 x 2, const, conv4x4, 8 epilogues x 4 (noise strength, bias,
+        # style kernel and bias), 3 blocks x 2 convs, toRGB kernel and bias: 46.
+        # Non-trainable weights: w_avg, 8 constant noise images, 3 blur kernels: 12 (the noise
+        # layers' seed states are variables too, not weights).
+        self.run_layer_test(models.Generator, {"model_config": self.cfg.to_dict()}, self.z,
+                            (2, self.cfg.hr_size, self.cfg.hr_size, 3), 46, 12, call_kwargs={"noise_mode": "const"})
+
     def test_paper_counts_equal_the_authors_g_style_at_128(self):
         g = models.Generator(config.get_preset("paper").model)
         g(np.zeros((1, 512), np.float32), noise_mode="off")

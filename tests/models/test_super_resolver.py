@@ -20,7 +20,13 @@ class SuperResolverTest(TestCase):
             non_trainable += len(part.non_trainable_weights)
         return trainable, non_trainable
 
-    def test_contract_of_every_variant(self):
+    def test_contract_of_f3(self):
+        self._check_contracts(["f3_finetune"])
+
+    def test_contract_of_the_other_variants(self):
+        self._check_contracts(["f1_finetune", "lowres_only", "audio_only"])
+
+    def _check_contracts(self, variants):
         cfg = self.cfg
         code = (None, cfg.num_styles, cfg.latent_dim)
         g = models.Generator(cfg)
@@ -35,7 +41,8 @@ class SuperResolverTest(TestCase):
             "lowres_only": self.weights_of(g, e_l) + (0,),
             "audio_only": self.weights_of(g, e_a) + (0,),
         }
-        for variant, (trainable, non_trainable, fusion) in expected.items():
+        for variant in variants:
+            trainable, non_trainable, fusion = expected[variant]
             self.run_layer_test(
                 models.SuperResolver, {"model_config": cfg.to_dict(), "variant": variant}, (self.lr, self.waveform),
                 (2, cfg.hr_size, cfg.hr_size, 3), trainable + fusion, non_trainable,

@@ -26,3 +26,18 @@ def test_the_quickstart_generator_costs_about_four_fifths_of_the_fixed_schedule(
     full = budget.run_gflop("stylegan", {}, fixed, steps, batch)
     assert full == pytest.approx(steps * batch * flops.training_step_flops(quickstart.model) / 1e9)
     assert 0.78 < grown / full < 0.84  # 274.1 of 338.2 TFLOP
+
+
+def test_the_paper_plan_builds_no_model(monkeypatch):
+    """`--stage=all` plans from analytic counts: not one weight of the paper's 668M is created."""
+    import keras
+
+    from ears_tf import config
+    from ears_tf.train import budget
+
+    def no_weights(*args, **kwargs):
+        raise AssertionError("a weight was created while planning")
+
+    monkeypatch.setattr(keras.layers.Layer, "add_weight", no_weights)
+    costs = budget.model_costs(config.get_preset("paper"), speakers=5994)
+    assert costs["E_a"] > costs["E_l"] > 0 and costs["G"] > 30  # the paper G: 36.5 GFLOP

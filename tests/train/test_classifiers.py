@@ -88,3 +88,13 @@ def test_c_i_trains_on_the_presets_smoothed_targets(smoke_data, tmp_path):
         terms[smoothing] = {name: float(value) for name, value in stage.losses(batch).items()}
     assert terms[0.3]["gender_cross_entropy"] == terms[0.0]["gender_cross_entropy"]
     assert abs(terms[0.3]["identity_cross_entropy"] - terms[0.0]["identity_cross_entropy"]) > 1e-4
+
+
+def test_the_cosine_decay_spans_the_steps_the_run_takes(smoke_data, tmp_path):
+    stage = ClassifiersStage(config.get_preset("smoke"), smoke_data, tmp_path, batch_size=2)
+    stage.run_steps = 7  # as the loop sets it from --steps (or the budget at --batch_size)
+    schedule = stage.learning_schedule()
+    assert schedule.decay_steps == 7
+    assert float(schedule(7)) == 0.0 and float(schedule(3)) > 0.0
+    stage.run_steps = None  # outside the loop: the preset's budget
+    assert stage.learning_schedule().decay_steps == stage.budget().steps

@@ -35,7 +35,35 @@ def test_a_corrupt_model_is_an_input_error_naming_it(tmp_path):
     path.write_bytes(b"PK\x03\x04 truncated")
     with pytest.raises(InputError) as error:
         layout.load(tmp_path, layout.GENERATOR)
-    assert error.value.path == str(path) and "cannot be loaded as a Keras model" in error.value.problem
+    assert error.value.path == str(path) and error.value.problem.startswith("not a .keras file: truncated")
+
+
+def test_a_model_of_another_version_says_so(tmp_path):
+    import zipfile
+
+    path = tmp_path / "stylegan" / "generator.keras"
+    path.parent.mkdir()
+    with zipfile.ZipFile(path, "w") as archive:  # a class this version does not know
+        archive.writestr("config.json", '{"module": "ears_tf.models", "class_name": "FutureGenerator", "config": {}}')
+        archive.writestr("metadata.json", '{"keras_version": "9.0.0"}')
+    with pytest.raises(InputError) as error:
+        layout.load(tmp_path, layout.GENERATOR)
+    assert "cannot rebuild" in error.value.problem and "another version" in error.value.problem
+
+
+def test_running_out_of_memory_while_loading_is_not_blamed_on_the_file(tmp_path, monkeypatch):
+    import keras
+
+    path = tmp_path / "stylegan" / "generator.keras"
+    path.parent.mkdir()
+    path.write_bytes(b"")
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError("Unable to allocate 2.7 GiB")
+
+    monkeypatch.setattr(keras.saving, "load_model", exhausted)
+    with pytest.raises(MemoryError):
+        layout.load(tmp_path, layout.GENERATOR)
 
 
 def test_save_model_round_trips_and_leaves_no_temporary(tmp_path):

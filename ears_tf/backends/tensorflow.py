@@ -1,0 +1,21 @@
+"""The TensorFlow backend: `tf.function` and `tf.GradientTape`."""
+from __future__ import annotations
+
+import tensorflow as tf
+
+
+def compiled_call(layer, *inputs, jit_compile: bool = False, **call_kwargs):
+    """layer(*inputs, **call_kwargs) traced by `tf.function` (and XLA with `jit_compile`).
+
+    Variables update in place, as in an eager call.
+    """
+    return tf.function(lambda *xs: layer(*xs, **call_kwargs), jit_compile=jit_compile)(*inputs)
+
+
+def input_gradient(fn, x):
+    """d fn(x) / dx for a scalar-valued fn."""
+    x = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        value = fn(x)
+    return tape.gradient(value, x)

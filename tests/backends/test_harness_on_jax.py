@@ -1,0 +1,26 @@
+"""The layer and model contracts (tests/test_case.py) under the JAX backend, in a subprocess:
+the backend is chosen when Keras is first imported, and this process runs TensorFlow."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+jax = pytest.importorskip("jax", reason="the JAX backend needs jax (pip install -e '.[dev]')")
+
+
+def run_under(backend: str, *pytest_args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    command = [sys.executable, "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider", "-m", "not slow",
+               *pytest_args]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+
+
+def test_every_layer_and_model_contract_and_a_g_and_d_step_pass_under_jax():
+    # The F3 model stands for the other variants, whose parts it contains (they cost 30 s more).
+    result = run_under("jax", "tests/layers", "tests/models", "tests/backends/test_jax_step.py",
+                       "-k", "contract and not other_variants or g_and_d_step")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    assert " passed" in result.stdout and "failed" not in result.stdout and " skipped" not in result.stdout
