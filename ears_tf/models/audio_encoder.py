@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import keras
 
-from ears_tf.layers.constants import child_options
 from ears_tf.layers import ConvBlock, LogSpectrogram
+from ears_tf.layers.constants import child_options
 from ears_tf.models.conv_encoder import ConvEncoder
 
 NUM_SCALES = 6

@@ -11,8 +11,8 @@ import math
 import keras
 from keras import ops
 
-from ears_tf.layers.constants import child_options
 from ears_tf.config import ModelConfig
+from ears_tf.layers.constants import child_options
 from ears_tf.layers.conv_block import LEAKY_SLOPE, he_init
 
 

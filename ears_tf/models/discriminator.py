@@ -11,11 +11,11 @@ import math
 import keras
 from keras import ops
 
-from ears_tf.layers.constants import child_options
 from ears_tf.config import ModelConfig
 from ears_tf.layers import (
     Bias, Blur2D, Downscale2D, EqualizedConv2D, EqualizedDense, FusedConvDownscale2D, MinibatchStddev,
 )
+from ears_tf.layers.constants import child_options
 from ears_tf.models.generator import FUSED_SCALE_MIN_RESOLUTION, LEAKY_SLOPE
 
 MBSTD_GROUP_SIZE = 4

@@ -10,8 +10,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from ears_tf.layers.constants import child_options
 from ears_tf.config import ModelConfig
+from ears_tf.layers.constants import child_options
 from ears_tf.layers.conv_block import LEAKY_SLOPE
 
 NUM_LAYERS = (1, 3)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from ears_tf.layers.constants import child_options
 from ears_tf.config import ModelConfig
 from ears_tf.layers import (
     Bias, Blur2D, ConstantInput, EqualizedConv2D, EqualizedDense, FusedUpscaleConv2D, InstanceNorm,
     NoiseInjection, PixelNorm, StyleMod, Upscale2D,
 )
+from ears_tf.layers.constants import child_options
 
 LEAKY_SLOPE = 0.2
 W_AVG_BETA = 0.995  # StyleGAN's dlatent_avg_beta

@@ -12,8 +12,8 @@ import math
 
 import keras
 
-from ears_tf.layers.constants import child_options
 from ears_tf.layers import ConvBlock
+from ears_tf.layers.constants import child_options
 from ears_tf.models.conv_encoder import ConvEncoder
 
 NUM_SCALES = 6

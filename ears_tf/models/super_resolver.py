@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import keras
 
-from ears_tf.layers.constants import child_options
-
 from ears_tf import variants
 from ears_tf.config import ModelConfig
+from ears_tf.layers.constants import child_options
 from ears_tf.models.audio_encoder import AudioEncoder
 from ears_tf.models.fusion import Fusion
 from ears_tf.models.generator import Generator
