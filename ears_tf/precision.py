@@ -36,13 +36,3 @@ def loss_scaled(optimizer):
         return keras.optimizers.LossScaleOptimizer(optimizer)
     return optimizer
 
-
-def cpu_has_fast_bfloat16() -> bool:
-    """Whether this x86 CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX), where oneDNN's
-    bfloat16 matmul is several times its float32 one. On other CPUs bfloat16 is emulated."""
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
-            flags = next((line for line in info if line.startswith("flags")), "").split()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags

@@ -69,10 +69,10 @@ def main(argv):
     from ears_tf.train import loop, registry, run_all
     from ears_tf.train.strategy import make_strategy
 
-    from ears_tf import precision
+    from ears_tf import machine, precision
 
     precision.apply(FLAGS.precision)
-    if FLAGS.precision == "float32" and precision.cpu_has_fast_bfloat16():
+    if FLAGS.precision == "float32" and machine.cpu_has_fast_bfloat16():
         print("precision: float32 (this CPU multiplies bfloat16 in hardware: --precision=mixed_bfloat16 may be faster)")
     elif FLAGS.precision != "float32":
         print(f"precision: {FLAGS.precision}")
