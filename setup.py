@@ -34,5 +34,8 @@ setuptools.setup(
                 "jax==0.4.34", "jaxlib==0.4.34"],
         # python -m ears_tf.demo
         "demo": ["gradio>=5,<7"],
+        # The JAX backend on an NVIDIA GPU (CUDA 12 driver): JAX's CUDA wheels carry their own CUDA
+        # and cuDNN, beside tensorflow-cpu, which keeps tf.data and export (docs/backends.md).
+        "cuda": ["jax[cuda12]==0.4.34"],
     },
 )

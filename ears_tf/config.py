@@ -252,11 +252,15 @@ class TrainConfig:
     # None: the stylegan stage trains at the full resolution from the first step.
     stylegan_growth: GrowthSchedule | None = None
 
-    STAGES = ("feature_net", "stylegan", "encoder_hr", "pretrain_lowres", "pretrain_audio", "fusion", "sr_baseline")
+    @classmethod
+    def budget_fields(cls) -> tuple:
+        """The StageBudget fields, each the budget of the registry entry that names it (the
+        classifiers' budget is in epochs: `train.classifiers.classifier_budget`)."""
+        return tuple(f.name for f in dataclasses.fields(cls) if f.type in ("StageBudget", StageBudget))
 
     def validate(self) -> None:
-        for stage in self.STAGES:
-            getattr(self, stage).validate(stage)
+        for name in self.budget_fields():
+            getattr(self, name).validate(name)
         _require(self.classifier_epochs > 0, f"train.classifier_epochs must be positive, got {self.classifier_epochs}")
         _require(self.classifier_batch_size > 0, "train.classifier_batch_size must be positive")
         _require(self.classifier_learning_rate > 0, "train.classifier_learning_rate must be positive")

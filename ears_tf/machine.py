@@ -2,8 +2,8 @@
 
 The matmul rate is the yardstick of every speed figure: benchmarks print their GFLOP/s as a
 share of it, and `--stage=all` prints it at its start and scales its wall time to the
-reference machine its budget was set on (`REFERENCE_GFLOPS`), since one run is about 3x
-slower on an AVX2-only CPU than on an AVX-512 one.
+reference machine its budget was set on (`REFERENCE_GFLOPS`), since the same run takes
+several times longer on an AVX2-only CPU than on an AVX-512 one (docs/benchmarks.md).
 """
 from __future__ import annotations
 

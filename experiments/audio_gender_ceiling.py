@@ -36,12 +36,12 @@ def main(argv):
 
     from ears_tf import config
     from ears_tf.data import pipeline
-    from ears_tf.train.model_stage import EncoderStageOptions
+    from ears_tf.train.model_stage import ModelStageOptions
     from ears_tf.train.pretrain_audio import PretrainAudioStage
     from ears_tf.workdir import layout
 
     cfg = config.get_preset(FLAGS.preset)
-    stage = PretrainAudioStage(cfg, FLAGS.data, FLAGS.workdir, options=EncoderStageOptions(code_cache_bytes=0))
+    stage = PretrainAudioStage(cfg, FLAGS.data, FLAGS.workdir, options=ModelStageOptions(code_cache_bytes=0))
     stage.build(tf.distribute.get_strategy())  # the workdir's G and E_h
     # Without pretrain_audio the E_a rows are left out: the ceilings need only G, E_h and C_g.
     has_audio = os.path.isfile(layout.ENCODER_AUDIO.path(FLAGS.workdir))

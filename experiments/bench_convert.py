@@ -12,7 +12,6 @@ those artefacts (`experiments/bench_inference.py --workdir=... --artefacts=...`)
 and 12 GB for the conversion on 2 cores.
 """
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import tempfile
 import time
 
 from absl import app, flags
-from timing import cpu_model, matmul_gflops
+from timing import cpu_model, matmul_gflops, timed_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -30,20 +29,6 @@ flags.DEFINE_bool("export", False, "Also export the converted workdir in every f
 flags.DEFINE_bool("keep", False, "Keep the scratch folder.")
 flags.DEFINE_float("seconds", 5.0, "With --export: timed seconds per inference measurement.")
 FLAGS = flags.FLAGS
-
-
-def timed_child(args: list) -> tuple:
-    """(seconds, peak resident GB of this child alone, completed process)."""
-    started = time.perf_counter()
-    # A fresh interpreter per command, so RUSAGE_CHILDREN's maximum is this command's.
-    wrapper = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
-               "print('peak_kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
-               "sys.exit(r.returncode)")
-    result = subprocess.run([sys.executable, "-c", wrapper, sys.executable, *args], capture_output=True, text=True,
-                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"), cwd=ROOT)
-    seconds = time.perf_counter() - started
-    peak_kb = next((int(line.split()[1]) for line in result.stderr.splitlines() if line.startswith("peak_kb")), 0)
-    return seconds, peak_kb / 2 ** 20, result
 
 
 def main(argv):

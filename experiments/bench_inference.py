@@ -52,7 +52,7 @@ def build_model():
     if FLAGS.child in KERAS_PATHS:
         precision.apply(FLAGS.precision)
     if FLAGS.workdir:
-        from ears_tf.inference import load_super_resolver
+        from ears_tf.infer.model import load_super_resolver
 
         return load_super_resolver(FLAGS.workdir, FLAGS.variant)
     import keras

@@ -58,7 +58,7 @@ def main(argv):
     target = os.path.join(FLAGS.output, FLAGS.name, str(FLAGS.version))
     if FLAGS.format == "saved_model" and os.path.exists(target):
         raise InputError(target, "exists; choose another --version or remove it")
-    from ears_tf.inference import load_super_resolver
+    from ears_tf.infer.model import load_super_resolver
 
     model = load_super_resolver(FLAGS.workdir, FLAGS.variant)
     try:

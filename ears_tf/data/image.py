@@ -1,6 +1,6 @@
 """Image front end: the 16x downsampling of docs/design.md section 3, in graph.
 
-`downsample_16x` is the one function that makes LR inputs for training,
+`make_lr_image` is the one function that makes LR inputs for training,
 evaluation, inference and export. Mode `authors` reproduces, bit for bit, what
 the authors' code did with `scipy.misc.imresize(img, (8, 8), interp='bicubic')`
 on float images: scipy's `bytescale` stretched each image to span 0..255 and
@@ -14,7 +14,7 @@ import tensorflow as tf
 
 from ears_tf import resampling
 from ears_tf.config import SR_FACTOR
-from ears_tf.layers.downsample import bicubic_resize
+from ears_tf.layers.bicubic_downsample import bicubic_resize
 
 MODES = ("authors", "clean")
 _ONE_HALF = float(1 << (resampling.PRECISION_BITS - 1))
@@ -83,8 +83,10 @@ def resize_uint8(images, size: int):
     return out[0] if squeeze else out
 
 
-def downsample_16x(images, mode: str = "authors", hr_size: int | None = None):
-    """uint8 [H, W, 3] or [B, H, W, 3] faces -> float32 LR images in [-1, 1].
+def make_lr_image(images, mode: str = "authors", hr_size: int | None = None):
+    """uint8 [H, W, 3] or [B, H, W, 3] faces -> float32 LR images in [-1, 1]: the model's LR input
+    as the records, inference and export make it (not differentiable; the training losses'
+    D is `layers.BicubicDownsample16x`).
 
     The LR side is `hr_size // 16`. Images of another size than `hr_size` are first
     resized to it (Pillow bicubic); without `hr_size` the input must be square with
@@ -97,7 +99,7 @@ def downsample_16x(images, mode: str = "authors", hr_size: int | None = None):
     if hr_size is None:
         if height is None or height != width or height % SR_FACTOR:
             raise ValueError(
-                f"downsample_16x needs square images with a side divisible by {SR_FACTOR} "
+                f"make_lr_image needs square images with a side divisible by {SR_FACTOR} "
                 f"(or hr_size=...), got {height}x{width}"
             )
         hr_size = height

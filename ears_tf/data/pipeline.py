@@ -2,7 +2,7 @@
 
 Each batch is a dict:
   hr        float32 [B, HR, HR, 3] in [-1, 1]
-  lr        float32 [B, r, r, 3]   in [-1, 1], made by `image.downsample_16x`
+  lr        float32 [B, r, r, 3]   in [-1, 1], made by `image.make_lr_image`
   waveform  float32 [B, num_samples] at 16 kHz (unless with_audio=False)
   speaker   int64 [B];  gender int64 [B];  video string [B]
   key       int64 [B]: a fingerprint of the record's encoded face, the same in every
@@ -178,7 +178,7 @@ def make_dataset(data_dir, split, options: PipelineOptions, audio: AudioConfig =
         hr = batch["hr"]
         if hr_size != image_size:
             hr = image_lib.resize_uint8(hr, hr_size)
-        batch["lr"] = image_lib.downsample_16x(hr, options.lr_mode)
+        batch["lr"] = image_lib.make_lr_image(hr, options.lr_mode)
         batch["hr"] = image_lib.to_unit_range(hr)
         return batch
 

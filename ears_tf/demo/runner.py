@@ -1,7 +1,7 @@
 """What the demo page computes, without the page: one request in, the four panels and the mixing strip out.
 
 The models are loaded once (`DemoRunner(workdir)`); every request goes through the same
-input preparation as `ears_tf.infer` (`inference.load_face`, `inference.load_waveform`),
+input preparation as `ears_tf.infer` (`infer.inputs`), and the model is `infer.model.load_super_resolver`'s,
 so the demo shows exactly what the CLI and the exported graphs compute.
 """
 from __future__ import annotations
@@ -13,7 +13,9 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from ears_tf import inference, variants
+from ears_tf import variants
+from ears_tf.infer import inputs
+from ears_tf.infer.model import load_super_resolver
 from ears_tf.data.image import bicubic_upsample, to_uint8
 from ears_tf.errors import InputError
 from ears_tf.visualize import nearest_upsample
@@ -45,21 +47,19 @@ class DemoRunner:
         if not spec.trained_by_fusion:
             raise ValueError(f"the demo needs a fused variant ({', '.join(variants.FUSED_NAMES)}), got {variant!r}")
         self.variant = variant
-        self.model = inference.load_super_resolver(workdir, variant)
+        self.model = load_super_resolver(workdir, variant)
         self.model_config = self.model.model_config
-        model = self.model
+        model, low_res_only = self.model, self.model.sibling("lowres_only")
 
         @tf.function(reduce_retracing=True)
         def images(lr, z_a):
-            z_l = model.encoder_lr(lr)  # [N, k, D]
-            z_f = model.fusion(z_l, z_a)
-            return (model.generator(z_l, noise_mode="off"), model.generator(z_f, noise_mode="off"))
+            return low_res_only(lr), model(lr, audio_code=z_a)
 
         self._images = images
         self._audio_code = tf.function(model.encoder_audio, reduce_retracing=True)
 
     def _waveform(self, path, display_name: str) -> np.ndarray:
-        waveform = inference.load_waveform(path, self.model_config)
+        waveform = inputs.load_waveform(path, self.model_config)
         if float(np.max(np.abs(waveform))) < SILENCE:
             raise InputError(display_name, "the audio is silent; upload or record a voice")
         return waveform
@@ -74,7 +74,7 @@ class DemoRunner:
         names = {os.fspath(path): name for path, name in (names or {}).items()}
         shown = lambda path: names.get(os.fspath(path), os.path.basename(os.fspath(path)))  # noqa: E731
         try:
-            face = inference.load_face(face_path, self.model_config)
+            face = inputs.load_face(face_path, self.model_config)
             voices = [self._waveform(voice_path, shown(voice_path))]
             if second_voice_path:
                 voices.append(self._waveform(second_voice_path, shown(second_voice_path)))

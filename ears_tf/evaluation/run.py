@@ -47,47 +47,52 @@ class EvaluationOptions:
 
 
 class Models:
-    """Every trained model the evaluation reads from the workdir (a missing one names its stage)."""
+    """Every trained model the evaluation reads from the workdir (a missing one names its stage).
+
+    Each variant's images come from its `SuperResolver` (the one composition that `infer`,
+    the demo and the exports run), all sharing one G and one E_l."""
 
     def __init__(self, workdir):
+        from ears_tf.models import SuperResolver
+
         everything = [layout.GENERATOR, layout.ENCODER_HR, layout.ENCODER_LR, layout.ENCODER_AUDIO,
                       layout.IDENTITY_CLASSIFIER, layout.GENDER_CLASSIFIER, layout.SR_BASELINE]
         for variant in variants.FUSED:
             everything.extend(layout.fusion_artefacts(variant))
         layout.require(workdir, *everything)  # before loading anything
-        self.generator = layout.load(workdir, layout.GENERATOR)
-        self.model_config = self.generator.model_config
+        generator = layout.load(workdir, layout.GENERATOR)
+        self.model_config = cfg = generator.model_config
         self.encoder_hr = layout.load(workdir, layout.ENCODER_HR)
-        self.encoder_lr = layout.load(workdir, layout.ENCODER_LR)
-        self.encoder_audio = layout.load(workdir, layout.ENCODER_AUDIO)
-        self.fusions = {}  # variant name (its Table 1 row) -> (F, its E_a)
+        encoder_lr = layout.load(workdir, layout.ENCODER_LR)
+        # variant name (its Table 1 row) -> its SuperResolver
+        self.resolvers = {
+            variants.LOWRES_ONLY.name: SuperResolver.from_parts(
+                cfg, variants.LOWRES_ONLY.name, generator=generator, encoder_lr=encoder_lr),
+            variants.AUDIO_ONLY.name: SuperResolver.from_parts(
+                cfg, variants.AUDIO_ONLY.name, generator=generator,
+                encoder_audio=layout.load(workdir, layout.ENCODER_AUDIO)),
+        }
         for variant in variants.FUSED:
             fusion_file, audio_file = layout.fusion_artefacts(variant)
-            self.fusions[variant.name] = (layout.load(workdir, fusion_file), layout.load(workdir, audio_file))
+            self.resolvers[variant.name] = SuperResolver.from_parts(
+                cfg, variant.name, generator=generator, encoder_lr=encoder_lr,
+                fusion=layout.load(workdir, fusion_file), encoder_audio=layout.load(workdir, audio_file))
         self.identity = layout.load(workdir, layout.IDENTITY_CLASSIFIER)
         self.gender = layout.load(workdir, layout.GENDER_CLASSIFIER)
         self.sr_baseline = layout.load(workdir, layout.SR_BASELINE)
 
-    def generate(self, z):
-        return self.generator(z, noise_mode="off")  # [B, HR, HR, 3]
-
     def outputs(self, hr, lr, waveform):
         """Every method's HR image for a batch, and the swap model's audio codes."""
-        z_l = self.encoder_lr(lr)  # [B, k, D]
+        swap = self.resolvers[SWAP_ROW]
+        swap_codes = swap.encoder_audio(waveform)  # [B, k, D], kept for the audio-swap test
         images = {
             "hr": hr,
-            "e_h": self.generate(self.encoder_hr(hr)),
-            "lowres_only": self.generate(z_l),
-            "audio_only": self.generate(self.encoder_audio(waveform)),
+            "e_h": swap.generate(self.encoder_hr(hr)),
             "bicubic": bicubic_upsample(lr, self.model_config.hr_size),
             "cnn": tf.clip_by_value(self.sr_baseline(lr), -1.0, 1.0),
         }
-        swap_codes = None
-        for row, (fusion, encoder_audio) in self.fusions.items():
-            z_a = encoder_audio(waveform)  # [B, k, D]
-            images[row] = self.generate(fusion(z_l, z_a))
-            if row == SWAP_ROW:
-                swap_codes = z_a
+        for row, resolver in self.resolvers.items():
+            images[row] = swap(lr, audio_code=swap_codes) if row == SWAP_ROW else resolver(lr, waveform)
         predictions = {
             name: (tf.argmax(self.identity(image), -1), tf.argmax(self.gender(image), -1))
             for name, image in images.items()
@@ -95,9 +100,8 @@ class Models:
         return images, predictions, swap_codes
 
     def fused(self, row, lr, z_a):
-        """[B, HR, HR, 3] of the fusion `row` with given audio codes, and C_g's prediction."""
-        fusion, _ = self.fusions[row]
-        image = self.generate(fusion(self.encoder_lr(lr), z_a))
+        """[B, HR, HR, 3] of the fused variant `row` with given audio codes, and C_g's prediction."""
+        image = self.resolvers[row](lr, audio_code=z_a)
         return image, tf.argmax(self.gender(image), -1)
 
 
@@ -236,5 +240,5 @@ def mixing_figure(models: Models, examples: dict, options: EvaluationOptions) ->
     for image in lr:
         batch = np.repeat(image[None], len(voices), axis=0)  # [V, r, r, 3]
         fused.append(models.fused(SWAP_ROW, tf.constant(batch), tf.constant(examples["code"][voices]))[0].numpy())
-    e_l = models.generate(models.encoder_lr(tf.constant(lr))).numpy()
+    e_l = models.resolvers[variants.LOWRES_ONLY.name](tf.constant(lr)).numpy()
     return figures.mixing(lr, e_l, fused, examples["hr"][voices], examples["gender"][voices], models.model_config.hr_size)

@@ -1,20 +1,19 @@
 """A SAME-padded conv computed as one matrix product over gathered patches (im2col).
 
 On the deep, small feature maps of the encoders (E_a's last two scales: 9x9 and 5x5
-maps with 1024 to 2048 channels and 16 to 67 M weights a conv), TensorFlow's oneDNN
-convolution runs at 17 to 85% of the machine's matmul rate at batch 8, paper preset
-(`experiments/bench_conv_routes.py`, 2 AMD EPYC cores). Gathering the k x k taps
-into [B * Ho * Wo, k k C] and calling one MatMul runs at 91 to 96% of it, and uses only
-pad, reshape, slice, concat and matmul, which every export target (SavedModel, TFLite,
-ONNX with a dynamic batch) has. On larger maps the direct conv is as fast or faster,
-so `ConvBlock` keeps it there. So it does for small kernels: with fewer than 4M weights
-(every conv of the quickstart preset) the matmul route made training steps 1.5 to 2x
-slower (the gradients of the gathering slices cost more than the convolution saves).
+maps with 1024 to 2048 channels and many millions of weights a conv), TensorFlow's
+oneDNN convolution runs well below the machine's matmul rate, while gathering the
+k x k taps into [B * Ho * Wo, k k C] and calling one MatMul runs near it. The route
+uses only pad, reshape, slice, concat and matmul, which every export target
+(SavedModel, TFLite, ONNX with a dynamic batch) has. On larger maps the direct conv is
+as fast or faster, so `ConvBlock` keeps it there; so it does for small kernels, where
+the gradients of the gathering slices cost more in training than the matmul saves.
 
 TFLite is the exception: its dynamic-range int8 FULLY_CONNECTED kernel multiplies one
-row at a time, while its hybrid CONV_2D runs a GEMM, so the matmul route made the int8
-flatbuffer 1.8x slower at the paper preset. The TFLite export traces a copy of the model
-whose `ModelConfig.conv_route` is "direct": the same convolutions, lowered to CONV_2D.
+row at a time, while its hybrid CONV_2D runs a GEMM. The TFLite export traces a copy of
+the model whose `ModelConfig.conv_route` is "direct": the same convolutions, lowered to
+CONV_2D. The figures, and the command that gives them (`experiments/bench_conv_routes.py`),
+are in docs/benchmarks.md.
 """
 from __future__ import annotations
 

@@ -95,13 +95,9 @@ def accuracy(logits, labels) -> np.ndarray:
 
 
 class ClassifiersStage(ModelStage):
-    name = "classifiers"
     splits = TRAIN_SPLITS
     with_audio = False
     fixed_order = True
-
-    def budget(self):
-        return classifier_budget(self.config, self.data_dir)
 
     def learning_schedule(self):
         # Cosine decay to zero over the steps this run takes (the loop's, which follow --steps and

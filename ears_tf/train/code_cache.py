@@ -2,7 +2,7 @@
 
 `pretrain_audio` regresses the frontal code (E_h(x) + E_h(mirror of x)) / 2 and the fusion
 stages E_h(x): fixed functions of the record, which a per-step computation repeats on
-every epoch. At the quickstart's sizes E_h's two forwards were 30% of pretrain_audio's step.
+every epoch, and at the quickstart's sizes are a large share of the step (docs/training.md).
 Codes are computed through the same pipeline the stage trains on and found by the key the
 pipeline gives every record (`pipeline.image_key`). A dataset whose codes would not fit the
 budget (VoxCeleb2 at the paper's sizes: 36 KB a face) gets no cache, and the stage computes

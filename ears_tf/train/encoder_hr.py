@@ -17,8 +17,6 @@ from ears_tf.train.perceptual import DiscriminatorFeatures, VGG16Features
 
 
 class EncoderHRStage(EncoderStage):
-    name = "encoder_hr"
-    budget_name = "encoder_hr"
     splits = ("d1", "d2")
     with_audio = False
 

@@ -6,7 +6,7 @@ inference runs it); `ModelStage` owns the data, optimizer, evaluation and export
 """
 from __future__ import annotations
 
-from ears_tf.layers import Downsample16x
+from ears_tf.layers import BicubicDownsample16x
 from ears_tf.train.code_cache import build_code_cache
 from ears_tf.workdir import layout
 from ears_tf.train.model_stage import ModelStage
@@ -16,7 +16,7 @@ class EncoderStage(ModelStage):
 
     def build(self, strategy):
         self.generator = layout.load(self.workdir, layout.GENERATOR)
-        self.downsample = Downsample16x(name="downsample")
+        self.downsample = BicubicDownsample16x(name="downsample")
         super().build(strategy)
 
     def cached_codes(self, code_fn, label: str):

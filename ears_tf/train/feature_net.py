@@ -16,8 +16,6 @@ from ears_tf.workdir import layout
 
 
 class FeatureNetStage(ModelStage):
-    name = "feature_net"
-    budget_name = "feature_net"
     splits = ("d1", "d2")
     with_audio = False
 

@@ -11,24 +11,22 @@ from __future__ import annotations
 
 from ears_tf import losses, variants
 from ears_tf.metrics.image import psnr
-from ears_tf.models import Fusion
+from ears_tf.models import Fusion, SuperResolver
 from ears_tf.variants import FusionVariant
 from ears_tf.workdir import layout
 from ears_tf.train.encoder_stage import EncoderStage
-from ears_tf.train.model_stage import EncoderStageOptions
+from ears_tf.train.model_stage import ModelStageOptions
 
 
 class FusionStage(EncoderStage):
-    budget_name = "fusion"
     splits = ("d2",)
     with_audio = True
 
     def __init__(self, config, data_dir, workdir, batch_size: int | None = None, seed: int = 0,
-                 variant: FusionVariant = variants.F1_FINETUNE, options: EncoderStageOptions = EncoderStageOptions()):
+                 variant: FusionVariant = variants.F1_FINETUNE, options: ModelStageOptions = ModelStageOptions()):
         if not variant.trained_by_fusion:
             raise ValueError(f"variant {variant.name!r} has no fusion to train")
         self.variant = variant
-        self.name = layout.fusion_run_name(variant)
         super().__init__(config, data_dir, workdir, batch_size=batch_size, seed=seed, options=options)
 
     def build(self, strategy):
@@ -38,34 +36,28 @@ class FusionStage(EncoderStage):
     def make_models(self):
         cfg = self.model_config
         self.encoder_hr = layout.load(self.workdir, layout.ENCODER_HR)
-        self.encoder_lr = layout.load(self.workdir, layout.ENCODER_LR)
-        self.encoder_audio = layout.load(self.workdir, layout.ENCODER_AUDIO, trainable=self.variant.finetune_audio)
-        self.fusion = Fusion(cfg, num_layers=self.variant.fusion_layers, name="fusion")
+        encoder_audio = layout.load(self.workdir, layout.ENCODER_AUDIO, trainable=self.variant.finetune_audio)
+        fusion = Fusion(cfg, num_layers=self.variant.fusion_layers, name="fusion")
         code = (None, cfg.num_styles, cfg.latent_dim)
-        self.fusion.build(code, code)
+        fusion.build(code, code)
+        # The model inference and export run, over the parts this stage trains.
+        self.super_resolver = SuperResolver.from_parts(
+            cfg, self.variant.name, generator=self.generator, encoder_lr=layout.load(self.workdir, layout.ENCODER_LR),
+            encoder_audio=encoder_audio, fusion=fusion)
+        self.low_res_only = self.super_resolver.sibling(variants.LOWRES_ONLY.name)
         fusion_file, audio_file = layout.fusion_artefacts(self.variant)
-        return {"fusion": (self.fusion, fusion_file), "encoder_audio": (self.encoder_audio, audio_file)}
-
-    def fused_code(self, lr, waveform):
-        z_l = self.encoder_lr(lr)  # [B, k, D]
-        return self.fusion(z_l, self.encoder_audio(waveform))  # [B, k, D]
+        return {"fusion": (fusion, fusion_file), "encoder_audio": (encoder_audio, audio_file)}
 
     def losses(self, batch):
-        z_f = self.fused_code(batch["lr"], batch["waveform"])
+        z_f = self.super_resolver.latents(batch["lr"], batch["waveform"])  # [B, k, D]
         latent = losses.latent_l1(z_f, self.target_code(batch))
-        consistency = losses.image_mse(self.downsample(self.generate(z_f)), batch["lr"])
+        consistency = losses.image_mse(self.downsample(self.super_resolver.generate(z_f)), batch["lr"])
         weight = self.config.train.fusion_consistency_weight
         return {"loss": latent + weight * consistency, "latent_l1": latent, "lr_consistency": consistency}
 
-    def low_res_only(self, lr):
-        return self.generate(self.encoder_lr(lr))
-
-    def fused(self, lr, waveform):
-        return self.generate(self.fused_code(lr, waveform))
-
     def evaluate_examples(self, batch):
         hr, lr, waveform = batch["hr"], batch["lr"], batch["waveform"]
-        fused = self.apply(self.fused, lr, waveform)
+        fused = self.apply(self.super_resolver, lr, waveform)
         low_res_only = self.apply(self.low_res_only, lr)
         metrics = {
             "psnr": psnr(fused, hr),

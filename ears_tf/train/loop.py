@@ -12,6 +12,7 @@ reproducible seeds. Each stage writes under WORKDIR/STAGE/:
 from __future__ import annotations
 
 import abc
+import contextlib
 import errno
 import dataclasses
 import functools
@@ -25,10 +26,11 @@ from absl import logging
 
 import keras
 
+from ears_tf.config import StageBudget
 from ears_tf.data import pipeline
 from ears_tf.errors import InputError
 from ears_tf.progress import Progress, RunProgress
-from ears_tf.train import workers
+from ears_tf.train import registry, workers
 from ears_tf.workdir import layout, run_config
 from ears_tf.workdir.atomic import sweep_partials
 
@@ -74,12 +76,24 @@ class LoopOptions:
 
 
 class Stage(abc.ABC):
-    """What a training stage gives the loop."""
+    """What a training stage gives the loop.
 
-    name: str
+    A registered stage (`registry.STAGES`) takes its folder name and its budget from its
+    registry entry; a stage outside the registry (tests, experiments) sets `name`."""
+
+    variant = None  # the fusion stage's FusionVariant: one run, and one folder, per variant
     batch_size: int  # the global batch: per-replica batch x replicas in sync
     images_per_step: int
     run_steps: int | None = None  # the steps this run trains to, set by the loop before `build`
+
+    @property
+    def name(self) -> str:
+        """The run's folder under the workdir (fusion/VARIANT for the fusion stage)."""
+        return registry.StageRun(registry.entry_for(type(self)), self.variant).run_name
+
+    def budget(self) -> StageBudget:
+        """The stage's default steps, batch size and learning rate, as its registry entry says."""
+        return registry.budget(registry.entry_for(type(self)), self.config, self.data_dir)
 
     @abc.abstractmethod
     def build(self, strategy: tf.distribute.Strategy) -> None:
@@ -148,6 +162,25 @@ def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | N
 
     With several workers (`MultiWorkerMirroredStrategy`) only the chief writes the workdir
     (see `workers`), and a SIGTERM on any worker checkpoints the whole cluster."""
+    with _without_remapper():
+        return _run(stage, options, strategy)
+
+
+@contextlib.contextmanager
+def _without_remapper():
+    # Grappler's remapper fuses each conv, bias and LeakyRelu into one op, then finds the
+    # backward pass's LeakyReluGrad reading the pre-activation it fused away: on every training
+    # graph it logs an ERROR ("remapper failed") and leaves the graph unfused. With it off the
+    # training steps measured the same speed (docs/benchmarks.md), and the user's log reads clean.
+    previous = tf.config.optimizer.get_experimental_options().get("remapping", True)
+    tf.config.optimizer.set_experimental_options({"remapping": False})
+    try:
+        yield
+    finally:
+        tf.config.optimizer.set_experimental_options({"remapping": previous})
+
+
+def _run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | None) -> dict:
     strategy = strategy or tf.distribute.get_strategy()
     role = workers.Role.of(strategy)
     stage_dir = os.path.join(options.workdir, stage.name)

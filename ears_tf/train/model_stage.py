@@ -20,7 +20,7 @@ import tensorflow as tf
 import keras
 
 from ears_tf import precision
-from ears_tf.config import Config, StageBudget
+from ears_tf.config import Config
 from ears_tf.data import pipeline
 from ears_tf.workdir import layout
 from ears_tf.workdir.atomic import append_line, read_json_object, write_bytes, write_json
@@ -30,7 +30,7 @@ from ears_tf.visualize import figure_size, labelled_rows, save_png, speakers_fir
 
 
 @dataclasses.dataclass(frozen=True)
-class EncoderStageOptions:
+class ModelStageOptions:
     eval_examples: int = 512  # test-split examples behind the logged metrics
     eval_chunk: int = 64  # examples per forward pass in evaluation
     figure_examples: int = 8  # columns of the figure
@@ -43,7 +43,6 @@ BEST = "best.json"
 
 
 class ModelStage(Stage):
-    budget_name: str  # the TrainConfig field with this stage's steps and batch size
     splits: tuple  # training splits
     with_audio: bool
     # Batches in the same order in every run of a seed (tf.data's deterministic mode): for stages
@@ -56,7 +55,7 @@ class ModelStage(Stage):
     validation_metric: str | None = None
 
     def __init__(self, config: Config, data_dir, workdir, batch_size: int | None = None, seed: int = 0,
-                 options: EncoderStageOptions = EncoderStageOptions()):
+                 options: ModelStageOptions = ModelStageOptions()):
         self.config = config
         self.model_config = config.model
         self.data_dir = os.fspath(data_dir)
@@ -72,10 +71,6 @@ class ModelStage(Stage):
         self._best = None  # {"step", "value"} of the best validation figure so far
 
     # What a subclass provides.
-
-    def budget(self) -> StageBudget:
-        """Default steps, batch size and learning rate."""
-        return getattr(self.config.train, self.budget_name)
 
     def learning_schedule(self):
         """Adam's learning rate: the paper's fixed rate unless a stage decays it."""

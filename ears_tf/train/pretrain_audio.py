@@ -21,8 +21,6 @@ from ears_tf.train.encoder_stage import EncoderStage
 
 
 class PretrainAudioStage(EncoderStage):
-    name = "pretrain_audio"
-    budget_name = "pretrain_audio"
     splits = ("d1",)
     with_audio = True
     # Held-out videos of the same speakers: E_a's latent L1 there rises once it memorises the

@@ -15,8 +15,6 @@ from ears_tf.train.encoder_stage import EncoderStage
 
 
 class PretrainLowresStage(EncoderStage):
-    name = "pretrain_lowres"
-    budget_name = "pretrain_lowres"
     splits = ("d1",)
     with_audio = False
 

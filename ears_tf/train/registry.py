@@ -3,7 +3,9 @@
 The CLI's `--stage` choices, `--stage=all`, its progress line and the docs all read
 `STAGES`. Adding a stage is writing its module (a `loop.Stage`) and one `StageEntry`
 here: its name, the class that trains it, the artefacts it needs and makes, and its
-step budget. Nothing here imports TensorFlow, so the CLI rejects bad flags at once.
+step budget. The entry owns each of them: a stage object finds its own entry
+(`entry_for`), and takes its folder name and budget from there. Nothing here imports
+TensorFlow, so the CLI rejects bad flags at once.
 """
 from __future__ import annotations
 
@@ -31,6 +33,13 @@ class StageEntry:
     options: tuple[str, ...] = ()
     # The fusion stage trains one run per variant, each in fusion/VARIANT/.
     variants: tuple[FusionVariant, ...] = ()
+    # (option, artefact): required unless the option is given (encoder_hr's D, which
+    # --vgg16_weights replaces as the perceptual loss's features).
+    requires_unless: tuple[tuple[str, Artefact], ...] = ()
+
+    def requirements(self, **options) -> tuple[Artefact, ...]:
+        """The artefacts a run with these constructor options needs."""
+        return self.requires + tuple(artefact for option, artefact in self.requires_unless if not options.get(option))
 
 
 def _fusion_outputs() -> tuple:
@@ -46,8 +55,8 @@ STAGES = (
                requires=(), makes=(layout.GENERATOR, layout.DISCRIMINATOR), budget="stylegan"),
     StageEntry("encoder_hr", "ears_tf.train.encoder_hr:EncoderHRStage",
                "E_h, HR image -> latents, through the fixed G (eq. 1)",
-               requires=(layout.GENERATOR, layout.DISCRIMINATOR), makes=(layout.ENCODER_HR,), budget="encoder_hr",
-               options=("vgg16_weights",)),
+               requires=(layout.GENERATOR,), makes=(layout.ENCODER_HR,), budget="encoder_hr",
+               options=("vgg16_weights",), requires_unless=(("vgg16_weights", layout.DISCRIMINATOR),)),
     StageEntry("pretrain_lowres", "ears_tf.train.pretrain_lowres:PretrainLowresStage",
                "E_l, LR image -> latents, on d1 (eq. 2)",
                requires=(layout.GENERATOR, layout.ENCODER_HR), makes=(layout.ENCODER_LR,), budget="pretrain_lowres"),
@@ -67,6 +76,16 @@ STAGES = (
                requires=(), makes=(layout.SR_BASELINE,), budget="sr_baseline"),
 )
 STAGE_NAMES = tuple(entry.name for entry in STAGES)
+
+
+def entry_for(stage_class: type) -> StageEntry:
+    """The entry of the registered class `stage_class` is, or derives from."""
+    for cls in stage_class.__mro__:
+        point = f"{cls.__module__}:{cls.__qualname__}"
+        for entry in STAGES:
+            if entry.entry_point == point:
+                return entry
+    raise ValueError(f"{stage_class.__qualname__} is not a registered stage (ears_tf.train.registry.STAGES)")
 
 
 def get(name: str) -> StageEntry:
@@ -116,8 +135,8 @@ def default_steps(run: StageRun, config: Config, data_dir, batch_size: int | Non
 def make_stage(run: StageRun, config: Config, data_dir, workdir, batch_size: int | None = None, seed: int = 0,
                vgg16_weights: str | None = None):
     """The `loop.Stage` of `run`; its prerequisites are checked before any model is built."""
-    layout.require(workdir, *run.entry.requires)
     available = {"vgg16_weights": vgg16_weights, "variant": run.variant}
     options = {name: available[name] for name in run.entry.options}
+    layout.require(workdir, *run.entry.requirements(**options))
     stage_class = _resolve(run.entry.entry_point)
     return stage_class(config, data_dir, workdir, batch_size=batch_size, seed=seed, **options)

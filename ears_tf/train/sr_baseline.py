@@ -1,7 +1,7 @@
 """Stage `sr_baseline`: the 16x CNN super-resolution baseline of Table 2, trained with L1.
 
 LapSRN-like (`models.SRBaseline`), on the same LR/HR pairs as the encoders (d1 + d2,
-LR made by the same `downsample_16x`). Reports test PSNR against bicubic upsampling
+LR made by the same `make_lr_image`). Reports test PSNR against bicubic upsampling
 and shows LR, bicubic, the CNN's output and the HR target. Writes
 WORKDIR/sr_baseline/sr_baseline.keras.
 """
@@ -17,8 +17,6 @@ from ears_tf.train.model_stage import ModelStage
 
 
 class SRBaselineStage(ModelStage):
-    name = "sr_baseline"
-    budget_name = "sr_baseline"
     splits = ("d1", "d2")
     with_audio = False
 

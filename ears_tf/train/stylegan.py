@@ -50,7 +50,6 @@ class StyleGANOptions:
 
 
 class StyleGANStage(Stage):
-    name = "stylegan"
 
     def __init__(self, config: Config, data_dir: str, workdir: str, batch_size: int | None = None,
                  options: StyleGANOptions = StyleGANOptions(), seed: int = 0):
@@ -58,7 +57,7 @@ class StyleGANStage(Stage):
         self.model_config = config.model
         self.data_dir = data_dir
         self.workdir = workdir
-        self.batch_size = batch_size or config.train.stylegan.batch_size
+        self.batch_size = batch_size or self.budget().batch_size
         self.images_per_step = self.batch_size
         self.options = options
         self.growth = config.train.stylegan_growth  # None: every step at the full resolution
@@ -124,9 +123,9 @@ class StyleGANStage(Stage):
         from ears_tf.train.budget import grown_stylegan_gflop
 
         # Each step's FLOPs at the resolution it trains, plus a fixed cost per step (dispatch, the
-        # optimizers, the mapping network) of about one step at the start resolution: on the 2-core
-        # quickstart run, 8x8 steps (2.3 GFLOP) took 48 ms and 64x64 ones (33.8 GFLOP) 355 ms, a line
-        # through 26 ms at zero FLOPs. By FLOPs alone, the ETA overestimated 1.8x at 5% of the stage.
+        # optimizers, the mapping network) of about one step at the start resolution: step times
+        # against FLOPs fall on a line that does not pass through zero, so FLOPs alone make the
+        # early ETA far too long (docs/training.md).
         fixed = grown_stylegan_gflop(self.config, 1, self.batch_size)
         return grown_stylegan_gflop(self.config, step, self.batch_size) + fixed * step
 

@@ -32,7 +32,7 @@ def converted(official_tiny, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def fused(converted):
-    from ears_tf.inference import load_super_resolver
+    from ears_tf.infer.model import load_super_resolver
 
     return load_super_resolver(converted[1], "f3_finetune")
 
@@ -70,7 +70,7 @@ def test_mapping_and_every_synthesis_layer_match(converted, fused):
 
 def test_images_end_to_end_from_the_waveform(converted, fused):
     """The whole SuperResolver, front end (log spectrogram) included, as inference and export run it."""
-    from ears_tf.inference import load_super_resolver
+    from ears_tf.infer.model import load_super_resolver
 
     reference = converted[3]
     image_f = to_image(fused(reference["lr"], reference["waveform"]))
@@ -147,7 +147,7 @@ def test_converted_without_the_snapshot(mini_checkpoint, mini_config, tmp_path):
     assert any("w_avg estimated" in note for note in result.notes)
     estimated = [row for row in result.table if row[0] == "(not in the checkpoint)"]
     assert len(estimated) == 1 + mini_config.num_styles  # w_avg and one noise image per layer
-    from ears_tf.inference import load_super_resolver
+    from ears_tf.infer.model import load_super_resolver
 
     model = load_super_resolver(tmp_path / "w", "f3_finetune")
     w_avg = np.asarray(model.generator.w_avg)

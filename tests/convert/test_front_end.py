@@ -7,13 +7,13 @@ from tests.convert.conftest import require_fixture
 def test_authors_lr_mode_gives_their_lr_exactly():
     from PIL import Image
 
-    from ears_tf.data.image import downsample_16x
+    from ears_tf.data.image import make_lr_image
 
     fixture = require_fixture()
     reference = np.load(fixture / "reference.npz")
     for index, name in enumerate(reference["image_names"]):
         pixels = np.asarray(Image.open(fixture / "pairs" / "images" / str(name)).convert("RGB"))
-        np.testing.assert_array_equal(downsample_16x(pixels, mode="authors").numpy(), reference["lr"][index])
+        np.testing.assert_array_equal(make_lr_image(pixels, mode="authors").numpy(), reference["lr"][index])
 
 
 def test_the_spectrogram_matches_theirs():

@@ -34,7 +34,7 @@ def random_images(rng, count, size, low_contrast):
 def test_authors_mode_is_bit_exact(size, low_contrast):
     rng = np.random.default_rng(size + low_contrast)
     images = random_images(rng, 12, size, low_contrast)
-    ours = image.downsample_16x(images, "authors").numpy()
+    ours = image.make_lr_image(images, "authors").numpy()
     expected = np.stack([authors_reference(img, size // 16) for img in images])
     np.testing.assert_array_equal(ours, expected)
 
@@ -42,29 +42,29 @@ def test_authors_mode_is_bit_exact(size, low_contrast):
 def test_authors_mode_byte_scaling_matters_on_low_contrast():
     rng = np.random.default_rng(0)
     img = random_images(rng, 1, 64, low_contrast=True)
-    authors = image.downsample_16x(img, "authors").numpy()
-    clean = image.downsample_16x(img, "clean").numpy()
+    authors = image.make_lr_image(img, "authors").numpy()
+    clean = image.make_lr_image(img, "clean").numpy()
     assert authors.max() - authors.min() > 4 * (clean.max() - clean.min())
 
 
 def test_authors_mode_on_a_constant_image():
     img = np.full((64, 64, 3), 77, np.uint8)
-    np.testing.assert_array_equal(image.downsample_16x(img).numpy(), authors_reference(img, 4))
+    np.testing.assert_array_equal(image.make_lr_image(img).numpy(), authors_reference(img, 4))
 
 
 def test_single_image_and_batch_agree():
     rng = np.random.default_rng(3)
     batch = random_images(rng, 3, 32, False)
     for mode in image.MODES:
-        single = image.downsample_16x(batch[1], mode)
+        single = image.make_lr_image(batch[1], mode)
         assert single.shape == (2, 2, 3)
-        np.testing.assert_array_equal(single.numpy(), image.downsample_16x(batch, mode).numpy()[1])
+        np.testing.assert_array_equal(single.numpy(), image.make_lr_image(batch, mode).numpy()[1])
 
 
 def test_clean_mode_is_plain_antialiased_bicubic():
     rng = np.random.default_rng(4)
     img = random_images(rng, 1, 64, False)[0]
-    ours = image.downsample_16x(img, "clean").numpy()
+    ours = image.make_lr_image(img, "clean").numpy()
     unit = img.astype(np.float32) / 127.5 - 1.0
     channels = [np.asarray(Image.fromarray(unit[..., c], mode="F").resize((4, 4), Image.BICUBIC)) for c in range(3)]
     np.testing.assert_allclose(ours, np.clip(np.stack(channels, -1), -1, 1), atol=1e-5)
@@ -76,14 +76,14 @@ def test_other_sizes_are_resized_to_hr_first():
     hr = np.asarray(Image.fromarray(img).resize((64, 64), Image.BICUBIC))
     np.testing.assert_array_equal(image.resize_uint8(img, 64).numpy(), hr)
     np.testing.assert_array_equal(
-        image.downsample_16x(img, "authors", hr_size=64).numpy(), authors_reference(hr, 4)
+        image.make_lr_image(img, "authors", hr_size=64).numpy(), authors_reference(hr, 4)
     )
 
 
 def test_runs_in_a_graph_with_the_same_8bit_values():
     images = random_images(np.random.default_rng(6), 2, 32, False)
-    graph = tf.function(lambda x: image.downsample_16x(x, "authors"))(images).numpy()
-    eager = image.downsample_16x(images).numpy()
+    graph = tf.function(lambda x: image.make_lr_image(x, "authors"))(images).numpy()
+    eager = image.make_lr_image(images).numpy()
     # Graph rewrites of the final [0, 255] -> [-1, 1] scaling may move a float by one ulp.
     np.testing.assert_allclose(graph, eager, atol=1e-6, rtol=0)
     np.testing.assert_array_equal(np.round((graph + 1) * 127.5), np.round((eager + 1) * 127.5))
@@ -91,11 +91,11 @@ def test_runs_in_a_graph_with_the_same_8bit_values():
 
 def test_bad_input_is_rejected():
     with pytest.raises(ValueError, match="divisible by 16"):
-        image.downsample_16x(np.zeros((40, 40, 3), np.uint8))
+        image.make_lr_image(np.zeros((40, 40, 3), np.uint8))
     with pytest.raises(TypeError, match="uint8"):
-        image.downsample_16x(np.zeros((32, 32, 3), np.float32))
+        image.make_lr_image(np.zeros((32, 32, 3), np.float32))
     with pytest.raises(ValueError, match="unknown downsampling mode"):
-        image.downsample_16x(np.zeros((32, 32, 3), np.uint8), "nearest")
+        image.make_lr_image(np.zeros((32, 32, 3), np.uint8), "nearest")
 
 
 def test_unit_range_round_trip():

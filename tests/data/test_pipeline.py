@@ -84,7 +84,7 @@ def test_lr_comes_from_the_authors_downsampling(smoke_data):
 
     batch = next(iter(pipeline.make_dataset(smoke_data, "d1", options())))
     hr_uint8 = image.to_uint8(batch["hr"])
-    np.testing.assert_array_equal(batch["lr"].numpy(), image.downsample_16x(hr_uint8, "authors").numpy())
+    np.testing.assert_array_equal(batch["lr"].numpy(), image.make_lr_image(hr_uint8, "authors").numpy())
 
 
 def test_hr_size_other_than_the_records_is_resized(smoke_data):

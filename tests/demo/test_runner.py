@@ -44,13 +44,13 @@ def test_panels_and_mixing_strip(runner, uploads):
 
 def test_the_same_numbers_as_infer(runner, uploads, trained_smoke):
     """One preprocessing and one model: the demo's fused panel is the inference module's output."""
-    from ears_tf import inference
+    from ears_tf.infer import inputs as infer_inputs, model as infer_model
     from ears_tf.data.image import to_uint8
 
-    model = inference.load_super_resolver(trained_smoke[1], "f3_finetune")
-    face = inference.load_face(uploads / "face.png", model.model_config)
-    waveform = inference.load_waveform(uploads / "low.wav", model.model_config)
-    expected = np.asarray(to_uint8(inference.super_resolve(model, face.lr[None], waveform[None])[0]))
+    model = infer_model.load_super_resolver(trained_smoke[1], "f3_finetune")
+    face = infer_inputs.load_face(uploads / "face.png", model.model_config)
+    waveform = infer_inputs.load_waveform(uploads / "low.wav", model.model_config)
+    expected = np.asarray(to_uint8(infer_model.super_resolve(model, face.lr[None], waveform[None])[0]))
     result = runner.run(str(uploads / "face.png"), str(uploads / "low.wav"))
     np.testing.assert_allclose(result.fused.astype(int), expected.astype(int), atol=1)
 

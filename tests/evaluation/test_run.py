@@ -98,3 +98,45 @@ def test_bad_input_is_one_line_exit_2_and_no_output(trained_smoke, tmp_path):
     assert "identity_classifier.keras: missing; run python -m ears_tf.train --stage=classifiers" in result.stderr
     assert "Traceback" not in result.stderr
     assert not output.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".partial")]
+
+
+def test_the_evaluation_draws_what_infer_writes_for_the_same_pair(trained_smoke, tmp_path):
+    """One composition: a test example's images in the evaluation are what `python -m ears_tf.infer`
+    makes of the same face and voice given as files (the audio-swap row's code path included)."""
+    import wave
+
+    from PIL import Image
+
+    from ears_tf.infer import inputs as infer_inputs, model as infer_model
+    from ears_tf.data.image import to_uint8
+    from ears_tf.evaluation.run import SWAP_ROW, Models, _test_dataset
+
+    data, workdir, _ = trained_smoke
+    models = Models(workdir)
+    cfg = models.model_config
+    batch = next(iter(_test_dataset(data, EvaluationOptions(batch_size=2), cfg.audio, cfg.hr_size, with_audio=True)))
+    images, _, _ = models.outputs(batch["hr"], batch["lr"], batch["waveform"])
+    face, voice = tmp_path / "face.png", tmp_path / "voice.wav"
+    Image.fromarray(np.asarray(to_uint8(batch["hr"][0]))).save(face)
+    with wave.open(str(voice), "wb") as f:  # the records' audio is 16-bit, so this file holds the same samples
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(cfg.audio.sample_rate)
+        f.writeframes(np.round(batch["waveform"][0].numpy() * 32768).clip(-32768, 32767).astype("<i2").tobytes())
+
+    out = tmp_path / "out.png"
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    result = subprocess.run([sys.executable, "-m", "ears_tf.infer", f"--workdir={workdir}", f"--image={face}",
+                             f"--audio={voice}", f"--output={out}", f"--variant={SWAP_ROW}"],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    written = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    expected = np.asarray(to_uint8(images[SWAP_ROW][0])).astype(int)
+    assert np.abs(written - expected).max() <= 1  # rounding to uint8 only
+
+    for variant in ("f3_finetune", "lowres_only", "audio_only"):
+        model = infer_model.load_super_resolver(workdir, variant)
+        loaded = infer_inputs.load_face(face, cfg), infer_inputs.load_waveform(voice, cfg)
+        mine = infer_model.super_resolve(model, loaded[0].lr[None], loaded[1][None])[0]
+        scale = max(1.0, float(np.abs(mine).max()))  # the untrained smoke G's images leave [-1, 1]
+        np.testing.assert_allclose(mine, np.asarray(images[variant][0]), atol=1e-4 * scale, err_msg=variant)

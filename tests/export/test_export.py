@@ -36,7 +36,7 @@ def exported(trained_smoke, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def keras_model(exported):
-    from ears_tf.inference import load_super_resolver
+    from ears_tf.infer.model import load_super_resolver
 
     return load_super_resolver(exported[0], "f3_finetune")
 

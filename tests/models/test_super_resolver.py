@@ -1,6 +1,7 @@
 import numpy as np
 
 from ears_tf import config, models
+from ears_tf.models.super_resolver import part_names
 from tests.test_case import TestCase
 
 
@@ -65,3 +66,50 @@ class SuperResolverTest(TestCase):
     def test_rejects_unknown_variants(self):
         with self.assertRaisesRegex(ValueError, "variant"):
             models.SuperResolver(self.cfg, variant="f2")
+
+    def built(self, variant="f3_finetune"):
+        model = models.SuperResolver(self.cfg, variant=variant)
+        model.build()
+        return model
+
+    def test_from_parts_holds_the_parts_it_is_given(self):
+        built = self.built()
+        parts = {name: getattr(built, name) for name in part_names("f3_finetune")}
+        wrapped = models.SuperResolver.from_parts(self.cfg, "f3_finetune", **parts)
+        for name, part in parts.items():
+            self.assertIs(getattr(wrapped, name), part)
+        self.assertEqual(len(wrapped.weights), len(built.weights))
+        self.assertAllClose(wrapped(self.lr, self.waveform), built(self.lr, self.waveform))
+
+    def test_from_parts_names_the_parts_a_variant_is_made_of(self):
+        built = self.built()
+        with self.assertRaisesRegex(ValueError, "'lowres_only' is made of encoder_lr, generator; got generator"):
+            models.SuperResolver.from_parts(self.cfg, "lowres_only", generator=built.generator)
+
+    def test_a_sibling_shares_the_parts_and_is_its_own_variant(self):
+        built = self.built()
+        low_res = built.sibling("lowres_only")
+        self.assertIs(low_res.generator, built.generator)
+        self.assertIs(low_res.encoder_lr, built.encoder_lr)
+        self.assertAllClose(low_res(self.lr), built.generator(built.encoder_lr(self.lr), noise_mode="off"))
+        with self.assertRaisesRegex(ValueError, "made of encoder_audio, generator"):
+            low_res.sibling("audio_only")  # it has no E_a to share
+
+    def test_an_audio_code_stands_in_for_the_voice(self):
+        built = self.built()
+        code = built.encoder_audio(self.waveform)
+        self.assertAllClose(built(self.lr, audio_code=code), built(self.lr, self.waveform))
+        audio_only = built.sibling("audio_only")  # F starts at zero: here the code alone shapes the face
+        self.assertAllClose(audio_only(self.lr, audio_code=code), built.generator(code, noise_mode="off"))
+        self.assertNotAllClose(audio_only(self.lr, audio_code=code + 1.0), audio_only(self.lr, self.waveform))
+
+    def test_a_model_from_parts_saves_and_loads(self):
+        import keras
+
+        built = self.built("f1_finetune")
+        wrapped = models.SuperResolver.from_parts(
+            self.cfg, "f1_finetune", **{name: getattr(built, name) for name in part_names("f1_finetune")})
+        path = self.get_temp_dir() + "/from_parts.keras"
+        wrapped.save(path)
+        loaded = keras.saving.load_model(path)
+        self.assertAllClose(loaded(self.lr, self.waveform), wrapped(self.lr, self.waveform), atol=1e-5)

@@ -8,7 +8,7 @@ import tensorflow as tf
 from ears_tf.data import pipeline, records
 from ears_tf.train.code_cache import CodeCache, build_code_cache
 from ears_tf.train.fusion import FusionStage
-from ears_tf.train.model_stage import EncoderStageOptions
+from ears_tf.train.model_stage import ModelStageOptions
 from ears_tf.train.pretrain_audio import PretrainAudioStage
 from ears_tf.train.pretrain_lowres import PretrainLowresStage
 
@@ -73,7 +73,7 @@ def test_stage_targets_from_the_cache_equal_those_computed_per_step(trained_smok
     strategy = tf.distribute.get_strategy()
     cached = stage_class(smoke, data, workdir)
     per_step = stage_class(smoke, data, workdir,
-                           options=dataclasses.replace(EncoderStageOptions(), code_cache_bytes=0))
+                           options=dataclasses.replace(ModelStageOptions(), code_cache_bytes=0))
     cached.build(strategy)
     per_step.build(strategy)
     per_step.encoder_hr.set_weights(cached.encoder_hr.get_weights())

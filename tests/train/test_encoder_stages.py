@@ -118,6 +118,14 @@ def test_a_stage_resumes_from_its_checkpoint(quickstart, tmp_path):
     assert json.loads((copy / "pretrain_lowres" / "done.json").read_text())["steps"] == 3
 
 
+def test_the_log_of_stage_all_reads_clean(quickstart):
+    """What a newcomer sees: no TensorFlow error or warning lines and no Python warnings."""
+    _, _, result = quickstart
+    noisy = [line for line in result.stderr.splitlines()
+             if re.search(r"^\S+ \S+: [EW] |Warning\b|remapper failed", line)]
+    assert not noisy, "\n".join(noisy[:10])
+
+
 def test_fixed_audio_encoder_is_unchanged_and_fine_tuned_one_moves(quickstart):
     import keras
 

@@ -2,7 +2,7 @@
 
 Every pair is one test record of its own speaker (class index in name order, gender
 unknown); d1 and d2 are empty. The image and audio go through the same front ends as
-inference (`inference.load_face`, `inference.load_waveform`): any image size is resized
+inference (`infer.inputs.load_face`, `infer.inputs.load_waveform`): any image size is resized
 to the preset's HR size, any audio becomes the centre 4 s at 16 kHz. A pair that cannot
 be read, or whose image is already LR (no HR face to store), is skipped and counted.
 `python -m ears_tf.data.pairs --root=DIR --output=DIR` is the CLI.
@@ -26,7 +26,7 @@ INT16_MAX = 32767
 
 def prepare_pairs(root, output, config: Config):
     """Writes the records folder `output` from `root`; returns (Manifest, [(path, why skipped)])."""
-    from ears_tf.inference import load_face, load_waveform, pair_by_stem
+    from ears_tf.infer.inputs import load_face, load_waveform, pair_by_stem
 
     root, output = os.fspath(root), os.fspath(output)
     if os.path.exists(output) and (not os.path.isdir(output) or os.listdir(output)):

@@ -30,7 +30,7 @@ def _tile(image: np.ndarray, width: int = TILE) -> Image.Image:
 
 def write_preview(path, jobs: list[tuple[VideoJob, VideoJob]], hr_size: int) -> None:
     """Each row: face and LR of job a, face and LR of job b, then b's spectrogram."""
-    from ears_tf.data.image import downsample_16x, to_uint8
+    from ears_tf.data.image import make_lr_image, to_uint8
     from ears_tf.layers import LogSpectrogram
 
     spectrogram = LogSpectrogram()
@@ -50,7 +50,7 @@ def write_preview(path, jobs: list[tuple[VideoJob, VideoJob]], hr_size: int) -> 
         draw.text((2, y + 1), label, fill=(0, 0, 0))
         y += LABEL_HEIGHT
         for column, frame in ((0, frame_a), (2, frame_b)):
-            lr = to_uint8(downsample_16x(frame.image, "authors")).numpy()
+            lr = to_uint8(make_lr_image(frame.image, "authors")).numpy()
             sheet.paste(_tile(frame.image), (column * TILE, y))
             sheet.paste(_tile(lr), ((column + 1) * TILE, y))
         spec = spectrogram(frame_b.audio[None].astype(np.float32) / 32768.0).numpy()[0, :, :, 0]

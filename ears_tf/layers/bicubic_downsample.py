@@ -1,4 +1,8 @@
-"""`Downsample16x`: the differentiable D of the paper's eq. 2 and 4."""
+"""`BicubicDownsample16x`: the differentiable D of the paper's eq. 2 and 4.
+
+Clean antialiased bicubic on float images, so gradients flow through it. The training
+data's LR frames come from `data.image.make_lr_image` instead, which also reproduces the
+authors' 8-bit mode; the two agree in `clean` mode (tests/layers/test_bicubic_downsample.py)."""
 from __future__ import annotations
 
 import keras
@@ -28,7 +32,7 @@ def resize_with(images, rows, cols):
 
 
 @keras.saving.register_keras_serializable(package="ears_tf")
-class Downsample16x(ConstantsLayer):
+class BicubicDownsample16x(ConstantsLayer):
     """[B, H, W, C] -> [B, H/16, W/16, C] with antialiased bicubic filtering (`clean` mode)."""
 
     def __init__(self, factor: int = SR_FACTOR, **kwargs):
@@ -39,7 +43,7 @@ class Downsample16x(ConstantsLayer):
         height, width = input_shape[1], input_shape[2]
         if height is None or width is None or height % self.factor or width % self.factor:
             raise ValueError(
-                f"Downsample16x needs static spatial sizes divisible by {self.factor}, got {input_shape}"
+                f"BicubicDownsample16x needs static spatial sizes divisible by {self.factor}, got {input_shape}"
             )
         self.add_constant("rows", resampling.bicubic_matrix(height, height // self.factor).astype("float32"))
         self.add_constant("cols", resampling.bicubic_matrix(width, width // self.factor).astype("float32"))

@@ -1,12 +1,12 @@
-"""The inference library on a smoke workdir trained by `--stage=all` (the `trained_smoke` fixture)."""
+"""Image and audio files as the model's inputs."""
 import numpy as np
 import pytest
 from PIL import Image
 
-from ears_tf import config, inference, variants
+from ears_tf import config
 from ears_tf.data import image as image_lib
 from ears_tf.errors import InputError
-from ears_tf.workdir import layout
+from ears_tf.infer import inputs
 
 CFG = config.get_preset("smoke").model
 
@@ -17,51 +17,25 @@ def write_image(path, size, seed=0):
     return pixels
 
 
-def test_fused_model_is_the_trained_parts(trained_smoke):
-    _, workdir, _ = trained_smoke
-    model = inference.load_super_resolver(workdir, "f3_finetune")
-    fusion_file, audio_file = layout.fusion_artefacts(variants.F3_FINETUNE)
-    e_l = layout.load(workdir, layout.ENCODER_LR)
-    e_a = layout.load(workdir, audio_file)
-    fusion = layout.load(workdir, fusion_file)
-    g = layout.load(workdir, layout.GENERATOR)
-    rng = np.random.default_rng(0)
-    lr = rng.uniform(-1, 1, (3, CFG.lr_size, CFG.lr_size, 3)).astype(np.float32)
-    waveform = rng.normal(0, 0.1, (3, CFG.audio.num_samples)).astype(np.float32)
-    expected = np.asarray(g(fusion(e_l(lr), e_a(waveform)), noise_mode="off"))
-    # Batches of 2 and 3 may take different float32 kernels; the untrained smoke generator's
-    # images reach about 5, so the tolerance scales with them, as export's float32 gate does.
-    tolerance = 1e-4 * max(1.0, float(np.abs(expected).max()))
-    np.testing.assert_allclose(inference.super_resolve(model, lr, waveform, batch_size=2), expected, atol=tolerance)
-
-
-def test_audio_only_uses_the_pretrained_audio_encoder(trained_smoke):
-    _, workdir, _ = trained_smoke
-    model = inference.load_super_resolver(workdir, "audio_only")
-    pretrained = layout.load(workdir, layout.ENCODER_AUDIO)
-    for a, b in zip(model.encoder_audio.get_weights(), pretrained.get_weights()):
-        np.testing.assert_array_equal(a, b)
-
-
 def test_lr_sized_image_is_used_as_is(tmp_path):
     pixels = write_image(tmp_path / "lr.png", (CFG.lr_size, CFG.lr_size))
-    face = inference.load_face(tmp_path / "lr.png", CFG)
+    face = inputs.load_face(tmp_path / "lr.png", CFG)
     assert face.hr is None
     np.testing.assert_allclose(face.lr, pixels / 127.5 - 1.0, atol=1e-6)
 
 
 def test_other_sizes_are_resized_then_downsampled_in_authors_mode(tmp_path):
     pixels = write_image(tmp_path / "face.png", (50, 70))
-    face = inference.load_face(tmp_path / "face.png", CFG)
+    face = inputs.load_face(tmp_path / "face.png", CFG)
     assert face.hr.shape == (CFG.hr_size, CFG.hr_size, 3) and face.lr.shape == (CFG.lr_size, CFG.lr_size, 3)
-    expected = image_lib.downsample_16x(pixels, mode="authors", hr_size=CFG.hr_size).numpy()
+    expected = image_lib.make_lr_image(pixels, mode="authors", hr_size=CFG.hr_size).numpy()
     np.testing.assert_allclose(face.lr, expected, atol=1e-6)
     np.testing.assert_allclose(face.hr, image_lib.to_unit_range(image_lib.resize_uint8(pixels, CFG.hr_size)), atol=1e-6)
 
 
 def test_jpeg_and_grey_images_load_as_rgb(tmp_path):
     Image.fromarray(np.full((40, 40), 90, np.uint8)).save(tmp_path / "grey.jpg")
-    face = inference.load_face(tmp_path / "grey.jpg", CFG)
+    face = inputs.load_face(tmp_path / "grey.jpg", CFG)
     assert face.lr.shape == (CFG.lr_size, CFG.lr_size, 3)
     assert np.ptp(face.hr, axis=-1).max() == 0.0  # grey stays grey in all three channels
 
@@ -72,7 +46,7 @@ def test_bad_images_name_the_file(tmp_path, content, problem):
     if content is not None:
         path.write_bytes(content)
     with pytest.raises(InputError, match=problem) as raised:
-        inference.load_face(path, CFG)
+        inputs.load_face(path, CFG)
     assert raised.value.path == str(path)
 
 
@@ -84,11 +58,11 @@ def test_pairs_by_stem_and_says_why_others_are_skipped(tmp_path):
         (images / name).write_bytes(b"x")
     for name in ("a.wav", "b.flac", "d.wav"):
         (audio / name).write_bytes(b"x")
-    pairs, skipped = inference.pair_by_stem(images, audio)
+    pairs, skipped = inputs.pair_by_stem(images, audio)
     assert [(stem, p.split("/")[-1], q.split("/")[-1]) for stem, p, q in pairs] == [("a", "a.png", "a.wav"), ("b", "b.png", "b.flac")]
     reasons = {path.split("/")[-1]: why for path, why in skipped}
     assert reasons["notes.txt"] == "not an image file (.png, .jpg, .jpeg, .bmp, .gif)"
     assert reasons["c.jpg"] == "no audio file with this stem"
     assert reasons["d.wav"] == "no image file with this stem"
     with pytest.raises(InputError, match="no such audio folder"):
-        inference.pair_by_stem(images, tmp_path / "missing")
+        inputs.pair_by_stem(images, tmp_path / "missing")

@@ -59,18 +59,19 @@ def main(argv):
 
     run_config.check(FLAGS.workdir)
     atomic.check_writable(FLAGS.output_dir if batch else os.path.dirname(os.path.abspath(FLAGS.output)))
-    from ears_tf import inference, precision
+    from ears_tf import precision
+    from ears_tf.infer import modes
 
     precision.apply(FLAGS.precision)
 
     if batch:
-        inference.run_folder(FLAGS.workdir, FLAGS.variant, FLAGS.image_dir, FLAGS.audio_dir, FLAGS.output_dir,
-                             FLAGS.batch_size, FLAGS.strip)
+        modes.run_folder(FLAGS.workdir, FLAGS.variant, FLAGS.image_dir, FLAGS.audio_dir, FLAGS.output_dir,
+                         FLAGS.batch_size, FLAGS.strip)
     elif FLAGS.mix:
-        inference.run_mix(FLAGS.workdir, FLAGS.variant, FLAGS.image, FLAGS.audio, FLAGS.output, FLAGS.batch_size)
+        modes.run_mix(FLAGS.workdir, FLAGS.variant, FLAGS.image, FLAGS.audio, FLAGS.output, FLAGS.batch_size)
     else:
-        inference.run_single(FLAGS.workdir, FLAGS.variant, FLAGS.image[0], FLAGS.audio[0], FLAGS.output,
-                             FLAGS.strip)
+        modes.run_single(FLAGS.workdir, FLAGS.variant, FLAGS.image[0], FLAGS.audio[0], FLAGS.output,
+                         FLAGS.strip)
 
 
 if __name__ == "__main__":

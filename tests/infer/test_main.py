@@ -80,12 +80,12 @@ def test_strip_has_hr_only_when_given(trained_smoke, inputs, tmp_path, image, pa
 
 
 def test_silence_gives_a_finite_image(trained_smoke, inputs):
-    from ears_tf import inference
+    from ears_tf.infer import inputs as infer_inputs, model as infer_model
 
     _, workdir, _ = trained_smoke
-    model = inference.load_super_resolver(workdir, "f3_finetune")
-    face = inference.load_face(inputs["lr"], CFG)
-    result = inference.super_resolve(model, face.lr[None], inference.load_waveform(inputs["silence"], CFG)[None])
+    model = infer_model.load_super_resolver(workdir, "f3_finetune")
+    face = infer_inputs.load_face(inputs["lr"], CFG)
+    result = infer_model.super_resolve(model, face.lr[None], infer_inputs.load_waveform(inputs["silence"], CFG)[None])
     assert np.all(np.isfinite(result))
 
 
