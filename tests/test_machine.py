@@ -25,4 +25,4 @@ def test_training_turns_onednn_on_unless_the_user_said_otherwise(setting, expect
 def test_inference_keeps_tensorflows_choice_of_kernels():
     # At the paper's widths oneDNN made a batch-1 forward 2.2x slower on an AVX2 CPU.
     tensorflows_choice = kernels_after_import("machine", None)  # ears_tf.machine sets nothing
-    assert kernels_after_import("inference", None) == tensorflows_choice
+    assert kernels_after_import("infer.model", None) == tensorflows_choice

@@ -23,7 +23,7 @@ ENTRY_POINTS = (
     ("python -m ears_tf.train.launch", "ears_tf.train.launch"),
     ("python -m ears_tf.data.service", "ears_tf.data.service"),
     ("python -m ears_tf.evaluate", "ears_tf.evaluate"),
-    ("python -m ears_tf.infer", "ears_tf.infer"),
+    ("python -m ears_tf.infer", "ears_tf.infer.__main__"),
     ("python -m ears_tf.convert", "ears_tf.convert.__main__"),
     ("python -m ears_tf.demo", "ears_tf.demo.__main__"),
     ("python -m export", "export.__main__"),
