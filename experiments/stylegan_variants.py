@@ -96,11 +96,11 @@ def main(argv):
             if FLAGS.d_lr:
                 self.d_optimizer.learning_rate.assign(FLAGS.d_lr)
             if FLAGS.blur_sigma:
-                self.discriminator = BlurredInput(self.discriminator, self)
+                self.discriminator = self.gan.discriminator = BlurredInput(self.discriminator, self)
 
         def export(self, stage_dir):
             if isinstance(self.discriminator, BlurredInput):
-                self.discriminator = self.discriminator.inner
+                self.discriminator = self.gan.discriminator = self.discriminator.inner
             return super().export(stage_dir)
 
     os.makedirs(FLAGS.workdir, exist_ok=True)

@@ -1,7 +1,14 @@
-"""The JAX backend: `jax.jit` over Keras' `stateless_call`, and `jax.grad`."""
+"""The JAX backend: `jax.jit` over Keras' stateless calls, and `jax.grad`.
+
+A training step here is a pure function of arrays: the Keras variables a computation reads
+are mapped to values (`stateless`), the values it assigns come back out, and gradients are
+taken with respect to some of those values (`value_and_grad`).
+"""
 from __future__ import annotations
 
 import jax
+
+import keras
 
 
 def compiled_call(layer, *inputs, jit_compile: bool = True, **call_kwargs):
@@ -27,3 +34,29 @@ def compiled_call(layer, *inputs, jit_compile: bool = True, **call_kwargs):
 def input_gradient(fn, x):
     """d fn(x) / dx for a scalar-valued fn."""
     return jax.grad(fn)(jax.numpy.asarray(x))
+
+
+def value_and_input_gradient(fn, x):
+    """(aux, d value / dx) for fn(x) = (scalar value, aux); differentiable again by an outer transform."""
+    (_, aux), gradient = jax.value_and_grad(fn, has_aux=True)(jax.numpy.asarray(x))
+    return aux, gradient
+
+
+def stateless(fn, variables: list, values: list):
+    """(fn()'s result, the values of `variables` after it) with each variable read as its value:
+    what fn assigns (seed generators' states, running averages) comes back instead of changing
+    the variable."""
+    with keras.StatelessScope(state_mapping=list(zip(variables, values))) as scope:
+        result = fn()
+    after = [scope.get_current_value(variable) for variable in variables]
+    return result, [value if new is None else new for new, value in zip(after, values)]
+
+
+def value_and_grad(fn, trainable: list, state: list):
+    """For fn() = (scalar loss, aux) over Keras variables, the function
+    (trainable values, state values) -> ((loss, (aux, state values after fn)), d loss / d trainable values)."""
+    def loss(trainable_values, state_values):
+        (value, aux), after = stateless(fn, trainable + state, list(trainable_values) + list(state_values))
+        return value, (aux, after[len(trainable):])
+
+    return jax.value_and_grad(loss, has_aux=True)

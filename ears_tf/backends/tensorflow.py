@@ -19,3 +19,13 @@ def input_gradient(fn, x):
         tape.watch(x)
         value = fn(x)
     return tape.gradient(value, x)
+
+
+def value_and_input_gradient(fn, x):
+    """(aux, d value / dx) for fn(x) = (scalar value, aux). Inside an outer tape the gradient is
+    itself recorded, so a loss on it (R1) can be differentiated again."""
+    x = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        value, aux = fn(x)
+    return aux, tape.gradient(value, x)

@@ -15,38 +15,24 @@ features of the `feature_net` stage's network when the workdir has it).
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 
 import numpy as np
 import tensorflow as tf
 
-import keras
-
-from ears_tf import losses, precision
+from ears_tf.backends import tensorflow as tensorflow_backend
 from ears_tf.config import Config
 from ears_tf.data import pipeline
 from ears_tf.metrics.frechet import FrechetEvaluator
-from ears_tf.models import Discriminator, Generator, growing
+from ears_tf.models import growing
 from ears_tf.workdir import layout
 from ears_tf.workdir.atomic import append_line
 from ears_tf.train.growth import alpha as faded_in
+from ears_tf.train import stylegan_step
 from ears_tf.train.loop import Stage
+from ears_tf.train.stylegan_step import StyleGANOptions
 from ears_tf.visualize import image_grid, save_png
-
-@dataclasses.dataclass(frozen=True)
-class StyleGANOptions:
-    beta_1: float = 0.0
-    beta_2: float = 0.99
-    epsilon: float = 1e-8
-    r1_gamma: float = 10.0
-    r1_interval: int = 16
-    style_mixing: float = 0.9
-    ema_half_life_images: int = 10_000
-    ema_rampup: float = 0.05  # half-life at most this share of the images seen so far
-    sample_grid: int = 8  # an 8 x 8 grid of fixed latents
-    fd_samples: int = 512
 
 
 class StyleGANStage(Stage):
@@ -66,39 +52,14 @@ class StyleGANStage(Stage):
         self._warned_no_features = False
 
     def build(self, strategy):
-        cfg, opt = self.model_config, self.options
         self.num_replicas = strategy.num_replicas_in_sync
-        self.generator = Generator(cfg, name="generator")
-        self.generator_ema = Generator(cfg, name="generator_ema")
-        self.discriminator = Discriminator(cfg, name="discriminator")
-        z = np.zeros((2, cfg.num_styles, cfg.latent_dim), np.float32)
-        self.generator(z)
-        self.generator_ema(z)
-        self.discriminator(np.zeros((2, cfg.hr_size, cfg.hr_size, 3), np.float32))
-        self.generator_ema.set_weights(self.generator.get_weights())
-        self.g_extra, self.g_extra_ema, self.d_extra = [], [], []
-        self.to_rgb = self.to_rgb_ema = self.from_rgb = None
-        if self.growth is not None:
-            start = self.growth.start_resolution
-            self.to_rgb = growing.ToRGBLadder(cfg, start, name="to_rgb_ladder")
-            self.to_rgb_ema = growing.ToRGBLadder(cfg, start, name="to_rgb_ladder_ema")
-            self.from_rgb = growing.FromRGBLadder(cfg, start, name="from_rgb_ladder")
-            for ladder in (self.to_rgb, self.to_rgb_ema, self.from_rgb):
-                ladder.build()
-            self.to_rgb_ema.set_weights(self.to_rgb.get_weights())
-            self.g_extra, self.g_extra_ema = self.to_rgb.trainable_variables, self.to_rgb_ema.trainable_variables
-            self.d_extra = self.from_rgb.trainable_variables
-        self.g_variables = self.generator.trainable_variables + self.g_extra
-        self.d_variables = self.discriminator.trainable_variables + self.d_extra
+        self.gan = gan = stylegan_step.build_gan(self.config, self.options)
+        self.generator, self.generator_ema, self.discriminator = gan.generator, gan.generator_ema, gan.discriminator
+        self.to_rgb, self.to_rgb_ema, self.from_rgb = gan.to_rgb, gan.to_rgb_ema, gan.from_rgb
+        self.g_optimizer, self.d_optimizer = gan.g_optimizer, gan.d_optimizer
+        self.g_variables, self.d_variables = gan.g_variables, gan.d_variables
         # Created in the strategy's scope: every replica draws its own stream.
         self.rng = tf.random.Generator.from_seed(self.seed)
-        rate = self.config.train.gan_learning_rate
-        make = lambda: precision.loss_scaled(  # noqa: E731
-            keras.optimizers.Adam(rate, beta_1=opt.beta_1, beta_2=opt.beta_2, epsilon=opt.epsilon))
-        self.g_optimizer, self.d_optimizer = make(), make()
-        # Optimizer slots exist before a restore, so resumed Adam state is matched, not deferred.
-        self.g_optimizer.build(self.g_variables)
-        self.d_optimizer.build(self.d_variables)
 
     def checkpoint_items(self):
         items = {
@@ -141,17 +102,6 @@ class StyleGANStage(Stage):
     def _images_seen(self):
         return tf.cast(self.g_optimizer.iterations * self.batch_size, tf.float32)
 
-    def _synthesize(self, generator, to_rgb, w, res_log2, alpha, noise_mode="random"):
-        """G's images from w [B, k, D]: [B, HR, HR, 3], or [B, R, R, 3] at 2**res_log2 while growing."""
-        if res_log2 is None:
-            return generator.synthesis(w, noise_mode=noise_mode)
-        return growing.grown_images(generator, to_rgb, w, res_log2, alpha, noise_mode)
-
-    def _discriminate(self, images, res_log2, alpha):
-        if res_log2 is None:
-            return self.discriminator(images)
-        return growing.grown_logits(self.discriminator, self.from_rgb, images, res_log2, alpha)
-
     def _mixed_latents(self, batch):
         """Per-layer z [B, k, D]: two codes, switched at a random layer with probability `style_mixing`."""
         k, dim = self.model_config.num_styles, self.model_config.latent_dim
@@ -159,57 +109,38 @@ class StyleGANStage(Stage):
         z2 = self.rng.normal((batch, 1, dim))
         mix = self.rng.uniform(()) < self.options.style_mixing
         cutoff = tf.where(mix, self.rng.uniform((), 1, k, dtype=tf.int32), k)
-        layer = tf.range(k)[None, :, None]
-        return tf.where(layer < cutoff, z1, z2)  # [B, k, D]
+        return stylegan_step.mix_latents(z1, z2, cutoff, k)  # [B, k, D]
 
     def replica_step(self, reals, r1: bool, res_log2: int | None = None):
         batch = tf.shape(reals)[0]
         scale = 1.0 / self.num_replicas  # per-replica means, summed across replicas by the optimizer
-        g = self.generator
-        alpha = None
+        gan, alpha = self.gan, None
         if res_log2 is not None:
             alpha = faded_in(self.growth, self._images_seen(), res_log2)
             reals = growing.grown_reals(reals, res_log2, alpha, self.growth.start_log2)  # [B, R, R, 3]
-        synthesize = lambda w: self._synthesize(g, self.to_rgb, w, res_log2, alpha)  # noqa: E731
-        discriminate = lambda images: self._discriminate(images, res_log2, alpha)  # noqa: E731
 
-        # Discriminator.
-        fakes = synthesize(g.map(self._mixed_latents(batch)))
+        # D, on fakes made outside its tape (no gradient reaches G).
+        fakes = stylegan_step.synthesize(gan, gan.generator.map(self._mixed_latents(batch)), res_log2, alpha)
         with tf.GradientTape() as tape:
-            if r1:
-                with tf.GradientTape() as r1_tape:
-                    r1_tape.watch(reals)
-                    real_logits = discriminate(reals)
-                    real_sum = tf.reduce_sum(real_logits)
-                real_grads = r1_tape.gradient(real_sum, reals)
-                penalty = losses.r1_penalty(real_grads, self.options.r1_gamma) * self.options.r1_interval
-            else:
-                real_logits = discriminate(reals)
-                penalty = tf.constant(0.0)
-            d_loss = losses.d_logistic(real_logits, discriminate(fakes))
-            total = self.d_optimizer.scale_loss((d_loss + penalty) * scale)
+            d_total, metrics = stylegan_step.d_objective(gan, self.options, reals, fakes, r1, res_log2, alpha,
+                                                         backend=tensorflow_backend)
+            total = self.d_optimizer.scale_loss(d_total * scale)
         _apply(self.d_optimizer, tape.gradient(total, self.d_variables), self.d_variables)
 
-        # Generator.
-        z = self._mixed_latents(batch)
+        # G, through the updated D.
+        latents = self._mixed_latents(batch)
         with tf.GradientTape() as tape:
-            w = g.map(z)  # [B, k, D]
-            g_loss = losses.g_nonsaturating(discriminate(synthesize(w)))
+            g_loss, g_metrics = stylegan_step.g_objective(gan, latents, res_log2, alpha)
             total = self.g_optimizer.scale_loss(g_loss * scale)
         _apply(self.g_optimizer, tape.gradient(total, self.g_variables), self.g_variables)
-        metrics = {"d_loss": d_loss, "g_loss": g_loss, "w_mean": tf.reduce_mean(tf.reshape(w, (-1, w.shape[-1])), 0)}
-        if r1:
-            metrics["r1"] = penalty / self.options.r1_interval
-        return metrics
+        return {**metrics, **g_metrics}
 
     def cross_replica_update(self, reduced):
         g, ema = self.generator, self.generator_ema
         g.update_w_avg(reduced["w_mean"][None])  # the batch mean, averaged over replicas
-        images = tf.cast(self.g_optimizer.iterations * self.batch_size, tf.float32)
-        half_life = tf.minimum(float(self.options.ema_half_life_images), images * self.options.ema_rampup)
-        beta = tf.pow(0.5, self.batch_size / tf.maximum(half_life, 1e-8))
-        for source, target in zip(g.trainable_variables + self.g_extra, ema.trainable_variables + self.g_extra_ema):
-            target.assign(source + (target - source) * beta)
+        beta = stylegan_step.ema_beta(self.options, self.g_optimizer.iterations * self.batch_size, self.batch_size)
+        for source, target in self.gan.ema_pairs:
+            target.assign(stylegan_step.ema_moved(source, target, beta))
         for source, target in zip(g.non_trainable_variables, ema.non_trainable_variables):
             target.assign(source)
 
@@ -229,7 +160,8 @@ class StyleGANStage(Stage):
         ema = self.generator_ema
         factor = self.model_config.hr_size // 2 ** res_log2
         return np.concatenate([np.asarray(growing.upscale(
-            self._synthesize(ema, self.to_rgb_ema, ema.map(z), res_log2, alpha, noise_mode), factor)) for z in latents])
+            stylegan_step.synthesize(self.gan, ema.map(z), res_log2, alpha, noise_mode, ema=True), factor))
+            for z in latents])
 
     def evaluate(self, step, stage_dir, writer):
         grid = self.options.sample_grid

@@ -1,9 +1,11 @@
-"""A smoke-width G + D training step under `jax.jit`, as the JAX trainer will run it: the
-`stylegan` stage's losses and R1, `stateless_call`, `jax.value_and_grad` and Adam's
-`stateless_apply`, with the noise layers' seed state and G's w_avg returned by the step.
+"""The `stylegan` stage's step under JAX (`train/stylegan_jax.py`): a G + D step at smoke width,
+compiled by `jax.jit`, that returns its state: both networks, the EMA copy, the noise layers'
+seeds and w_avg move, and `assign` writes them back. Fixed resolution and growing.
 
 Runs under KERAS_BACKEND=jax only; `test_harness_on_jax.py` runs it in its subprocess.
 """
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -13,68 +15,45 @@ if keras.backend.backend() != "jax":
     pytest.skip("the JAX backend's step (tests/backends/test_harness_on_jax.py runs it under JAX)",
                 allow_module_level=True)
 
-import jax  # noqa: E402
-
-from ears_tf import config, losses, models  # noqa: E402
-from ears_tf.models.generator import moved_w_avg  # noqa: E402
+from ears_tf import config  # noqa: E402
+from ears_tf.train import stylegan_step  # noqa: E402
+from ears_tf.train.stylegan_jax import JaxStyleGANStep  # noqa: E402
 
 BATCH = 4
 
 
-def test_a_g_and_d_step_compiles_and_returns_its_state():
-    cfg = config.get_preset("smoke").model
-    g, d = models.Generator(cfg), models.Discriminator(cfg)
-    g.build((BATCH, cfg.num_styles, cfg.latent_dim))
-    d.build((BATCH, cfg.hr_size, cfg.hr_size, 3))
-    g_opt, d_opt = keras.optimizers.Adam(1e-3, beta_1=0.0), keras.optimizers.Adam(1e-3, beta_1=0.0)
-    g_opt.build(g.trainable_variables)
-    d_opt.build(d.trainable_variables)
-    values = lambda variables: [v.value for v in variables]  # noqa: E731
-    state = {"gt": values(g.trainable_variables), "gn": values(g.non_trainable_variables),
-             "dt": values(d.trainable_variables), "dn": values(d.non_trainable_variables),
-             "go": values(g_opt.variables), "do": values(d_opt.variables)}
-    w_avg_index = [v.path for v in g.non_trainable_variables].index(g.w_avg.path)
-    g_paths = [v.path for v in g.trainable_variables]
-    mapping_indices = [g_paths.index(v.path) for v in g.mapping.trainable_variables]
+def moved(before, after) -> int:
+    return sum(not np.array_equal(a, np.asarray(b)) for a, b in zip(before, after))
 
-    @jax.jit
-    def step(state, z, reals):
-        def d_loss(dt, gn, dn):
-            fakes, gn = g.stateless_call(state["gt"], gn, z)
-            fake_logits, dn = d.stateless_call(dt, dn, fakes)
-            real_logits, dn = d.stateless_call(dt, dn, reals)
 
-            def real_sum(x):
-                return jax.numpy.sum(d.stateless_call(dt, dn, x)[0])
-
-            penalty = losses.r1_penalty(jax.grad(real_sum)(reals), 10.0)
-            return losses.d_logistic(real_logits, fake_logits) + penalty, (gn, dn)
-
-        (d_value, (gn, dn)), grads = jax.value_and_grad(d_loss, has_aux=True)(state["dt"], state["gn"], state["dn"])
-        dt, do = d_opt.stateless_apply(state["do"], grads, state["dt"])
-
-        def g_loss(gt, gn, dn):
-            w = g.mapping.stateless_call([gt[i] for i in mapping_indices], [], z)[0]  # [B, k, D], for w_avg
-            fakes, gn = g.stateless_call(gt, gn, z)
-            logits, dn = d.stateless_call(dt, dn, fakes)
-            return losses.g_nonsaturating(logits), (gn, dn, w)
-
-        (g_value, (gn, dn, w)), grads = jax.value_and_grad(g_loss, has_aux=True)(state["gt"], gn, dn)
-        gt, go = g_opt.stateless_apply(state["go"], grads, state["gt"])
-        gn = list(gn)
-        gn[w_avg_index] = moved_w_avg(gn[w_avg_index], w)
-        return {"gt": gt, "gn": gn, "dt": dt, "dn": dn, "go": go, "do": do}, d_value, g_value
-
-    rng = np.random.default_rng(0)
-    reals = rng.uniform(-1, 1, (BATCH, cfg.hr_size, cfg.hr_size, 3)).astype(np.float32)
-    first = state
-    for _ in range(2):
-        z = rng.normal(size=(BATCH, cfg.num_styles, cfg.latent_dim)).astype(np.float32)
-        state, d_value, g_value = step(state, z, reals)
-        assert np.isfinite(float(d_value)) and np.isfinite(float(g_value))
-    # Both networks learned, the noise layers' seeds moved on, and so did w_avg.
-    assert any(not np.array_equal(a, b) for a, b in zip(first["gt"], state["gt"]))
-    assert any(not np.array_equal(a, b) for a, b in zip(first["dt"], state["dt"]))
-    seeds = [i for i, v in enumerate(g.non_trainable_variables) if "seed_generator_state" in v.path]
-    assert seeds and all(not np.array_equal(first["gn"][i], state["gn"][i]) for i in seeds)
-    assert float(np.abs(np.asarray(state["gn"][w_avg_index])).max()) > 0.0
+# The growing step out of CI (slow): the suite's time is spent on the full-resolution one.
+@pytest.mark.parametrize("growing", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_a_g_and_d_step_compiles_and_returns_its_state(growing):
+    preset = config.get_preset("smoke")
+    if growing:
+        preset = dataclasses.replace(preset, train=dataclasses.replace(
+            preset.train, stylegan_growth=config.GrowthSchedule(8, 16, 16))).validate()
+    options = stylegan_step.StyleGANOptions()
+    gan = stylegan_step.build_gan(preset, options)
+    step = JaxStyleGANStep(gan, options, BATCH, growth=preset.train.stylegan_growth)
+    state = step.initial_state()
+    first = {name: [np.asarray(v) for v in values] for name, values in state.items() if isinstance(values, list)}
+    cfg = preset.model
+    reals = np.random.default_rng(0).uniform(-1, 1, (BATCH, cfg.hr_size, cfg.hr_size, 3)).astype(np.float32)
+    res_log2 = 4 if growing else None  # 16x16, fading in over the 8x8 start
+    for index in range(2):
+        state, metrics = step(state, reals, r1=index == 0, res_log2=res_log2)
+        assert all(np.isfinite(float(value)) for value in metrics.values())
+        assert ("r1" in metrics) == (index == 0)
+    assert int(state["images"]) == 2 * BATCH
+    assert moved(first["d"], state["d"]) > 0 and moved(first["g"], state["g"]) > 0
+    assert moved(first["ema"], state["ema"]) > 0
+    g_state = step.groups["g_state"]
+    seeds = [i for i, v in enumerate(g_state) if "seed_generator_state" in v.path]
+    advanced = moved([first["g_state"][i] for i in seeds], [state["g_state"][i] for i in seeds])
+    assert 0 < advanced <= len(seeds) and (growing or advanced == len(seeds))  # growing: the layers up to 16x16
+    w_avg = [v.path for v in g_state].index(gan.generator.w_avg.path)
+    assert float(np.abs(np.asarray(state["g_state"][w_avg])).max()) > 0.0
+    step.assign(state)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(gan.generator_ema.trainable_variables[0]),
+                                  np.asarray(state["ema"][0]))
