@@ -1,11 +1,14 @@
 """Input-pipeline throughput: examples/s of the training pipeline, per preset.
 
   python experiments/bench_data.py [--presets=quickstart,paper] [--speakers=N] [--seconds=20]
+      [--pipeline=model_stage|stylegan]
 
 For each preset it generates a synthetic records folder of that preset's image size
-(a reduced speaker count; throughput does not depend on it), then times the
-training pipeline (decode PNG, authors-mode LR, decode audio, shuffle, batch) after
-a warm-up. Target for quickstart: at least 1,000 examples/s on 2 cores.
+(a reduced speaker count; throughput does not depend on it), then times a training
+pipeline after a warm-up: `model_stage`, the encoder stages' (decode PNG, authors-mode LR,
+decode audio, shuffle, batch), or `stylegan`, the `stylegan` stage's own (`StyleGANStage.dataset`:
+the faces of d1 and d2 at its batch). Target for quickstart: at least 1,000 examples/s on 2
+cores; for the paper's stylegan stage, more faces a second than the GPU step consumes.
 """
 import dataclasses
 import os
@@ -13,24 +16,35 @@ import tempfile
 import time
 
 from absl import app, flags
+from timing import cpu_model
 
 flags.DEFINE_list("presets", ["quickstart", "paper"], "Presets to measure.")
 flags.DEFINE_integer("speakers", 40, "Speakers in the generated data (3 videos x 3 frames each).")
 flags.DEFINE_float("seconds", 20.0, "Timed seconds per preset, after warm-up.")
 flags.DEFINE_string("data_root", None, "Where to generate the data (default: a temporary folder).")
+flags.DEFINE_enum("pipeline", "model_stage", ("model_stage", "stylegan"), "Which stage's training pipeline to time.")
 FLAGS = flags.FLAGS
 
 
-def measure(data_dir, batch_size: int, seconds: float):
+def dataset(cfg, data_dir, batch_size: int):
+    """The chosen stage's training pipeline, yielding [B, HR, HR, 3] faces first."""
+    if FLAGS.pipeline == "stylegan":
+        from ears_tf.train.stylegan import StyleGANStage
+
+        return StyleGANStage(cfg, data_dir, workdir="", batch_size=batch_size).dataset(seed=0)
     from ears_tf.data import pipeline
 
     options = pipeline.PipelineOptions(batch_size=batch_size, training=True)
-    iterator = iter(pipeline.make_dataset(data_dir, "d1", options))
+    return pipeline.make_dataset(data_dir, "d1", options).map(lambda batch: batch["hr"])
+
+
+def measure(examples_dataset, seconds: float):
+    iterator = iter(examples_dataset)
     for _ in range(10):  # warm-up: fills the shuffle buffer and the prefetch queue
         next(iterator)
     examples, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
-        examples += int(next(iterator)["hr"].shape[0])
+        examples += int(next(iterator).shape[0])
     return examples / (time.perf_counter() - start)
 
 
@@ -40,6 +54,7 @@ def main(argv):
     from ears_tf.data.synthetic.dataset import generate
 
     root = FLAGS.data_root or tempfile.mkdtemp(prefix="bench_data_")
+    print(f"machine: {cpu_model()}, {os.cpu_count()} cores; pipeline: {FLAGS.pipeline}")
     print(f"{'preset':<12}{'HR':>5}{'batch':>7}{'examples/s':>13}")
     for name in FLAGS.presets:
         cfg = config.get_preset(name)
@@ -48,8 +63,9 @@ def main(argv):
         data_dir = os.path.join(root, name)
         if not os.path.exists(os.path.join(data_dir, "manifest.json")):
             generate(data_dir, cfg, seed=0, progress=False)
-        batch = min(cfg.train.encoder_hr.batch_size, 64)
-        rate = measure(data_dir, batch, FLAGS.seconds)
+        budget = cfg.train.stylegan if FLAGS.pipeline == "stylegan" else cfg.train.encoder_hr
+        batch = min(budget.batch_size, 64)
+        rate = measure(dataset(cfg, data_dir, batch), FLAGS.seconds)
         print(f"{name:<12}{cfg.model.hr_size:>5}{batch:>7}{rate:>13.0f}")
 
 
