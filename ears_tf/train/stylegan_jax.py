@@ -43,8 +43,9 @@ class JaxStyleGANStep:
         self._compiled = {}
 
     def initial_state(self) -> dict:
-        """The variables' current values, the images seen so far and the random key."""
-        state = {name: [v.value for v in variables] for name, variables in self.groups.items()}
+        """Copies of the variables' current values (the step donates its state's buffers, which must
+        not be the variables' own), the images seen so far and the random key."""
+        state = {name: [jnp.copy(v.value) for v in variables] for name, variables in self.groups.items()}
         state["images"] = jnp.asarray(int(self.gan.g_optimizer.iterations.numpy()) * self.batch_size, jnp.int32)
         state["key"] = jax.random.PRNGKey(self.seed)
         return state
