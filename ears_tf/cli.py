@@ -12,6 +12,7 @@ nothing partial is left; training turns SIGINT and SIGTERM into a checkpoint fir
 """
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -109,6 +110,24 @@ def guarded(main, argv) -> None:
             raise
         print(f"error: {message}", file=sys.stderr)
         sys.exit(USAGE_EXIT_CODE)
+
+
+BACKENDS = ("tensorflow", "jax")
+
+
+def select_backend(argv: list) -> str:
+    """The Keras backend of `--backend=NAME` in `argv`, else of KERAS_BACKEND, else TensorFlow. A
+    backend named in `argv` is set in KERAS_BACKEND, for Keras to read on its first import, which
+    must come after this call."""
+    named = None
+    for index, arg in enumerate(argv[1:], start=1):
+        if arg.startswith("--backend="):
+            named = arg.split("=", 1)[1]
+        elif arg == "--backend" and index + 1 < len(argv):
+            named = argv[index + 1]
+    if named in BACKENDS:  # another name is the flag's error to report
+        os.environ["KERAS_BACKEND"] = named
+    return named or os.environ.get("KERAS_BACKEND") or "tensorflow"
 
 
 def run(main) -> None:

@@ -21,15 +21,9 @@ import os
 import sys
 import time
 
+from ears_tf import cli
 
-def _backend_from_argv() -> str:
-    for arg in sys.argv[1:]:
-        if arg.startswith("--backend="):
-            return arg.split("=", 1)[1]
-    return os.environ.get("KERAS_BACKEND", "tensorflow")
-
-
-os.environ["KERAS_BACKEND"] = _backend_from_argv()  # before Keras is imported
+os.environ["KERAS_BACKEND"] = cli.select_backend(sys.argv)  # before Keras is imported
 
 from absl import app, flags  # noqa: E402
 

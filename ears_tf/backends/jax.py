@@ -31,6 +31,13 @@ def compiled_call(layer, *inputs, jit_compile: bool = True, **call_kwargs):
     return outputs
 
 
+def compiled_function(fn):
+    """fn itself, run eagerly: a `jax.jit` of it would bake the variables it reads into the
+    compiled function as constants, and a later call would see stale weights. (The training
+    step passes them as arguments instead.)"""
+    return fn
+
+
 def input_gradient(fn, x):
     """d fn(x) / dx for a scalar-valued fn."""
     return jax.grad(fn)(jax.numpy.asarray(x))

@@ -12,6 +12,11 @@ def compiled_call(layer, *inputs, jit_compile: bool = False, **call_kwargs):
     return tf.function(lambda *xs: layer(*xs, **call_kwargs), jit_compile=jit_compile)(*inputs)
 
 
+def compiled_function(fn):
+    """fn traced by `tf.function`: it reads the variables' current values on every call."""
+    return tf.function(fn)
+
+
 def input_gradient(fn, x):
     """d fn(x) / dx for a scalar-valued fn."""
     x = tf.convert_to_tensor(x)

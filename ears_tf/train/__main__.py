@@ -1,14 +1,18 @@
-"""`python -m ears_tf.train --stage=STAGE --preset=PRESET --data=DIR --workdir=DIR [--steps=N] [--strategy=...]`."""
+"""`python -m ears_tf.train --stage=STAGE --preset=PRESET --data=DIR --workdir=DIR [--steps=N] [--strategy=...]
+[--backend=tensorflow|jax]`."""
 import sys
 
-from absl import flags
-
-from ears_tf.config import PRESET_NAMES, get_preset
 from ears_tf import cli
-from ears_tf.errors import InputError
-from ears_tf.precision import PRECISIONS
-from ears_tf.train.registry import STAGE_NAMES
-from ears_tf.variants import FUSED_NAMES, F1_FINETUNE
+
+cli.select_backend(sys.argv)  # before Keras is imported
+
+from absl import flags  # noqa: E402
+
+from ears_tf.config import PRESET_NAMES, get_preset  # noqa: E402
+from ears_tf.errors import InputError  # noqa: E402
+from ears_tf.precision import PRECISIONS  # noqa: E402
+from ears_tf.train.registry import STAGE_NAMES  # noqa: E402
+from ears_tf.variants import FUSED_NAMES, F1_FINETUNE  # noqa: E402
 
 flags.DEFINE_enum("stage", None, STAGE_NAMES + ("all",),
                   "Stage to train; `all` makes the synthetic data if --data is empty, then runs every stage.")
@@ -24,6 +28,10 @@ flags.DEFINE_string("vgg16_weights", None,
 flags.DEFINE_enum("fusion", F1_FINETUNE.name, FUSED_NAMES,
                   "fusion: the variant to train: F or F3 (one dense layer or three), with E_a fine-tuned along "
                   "with it or kept fixed.")
+flags.DEFINE_enum("backend", None, cli.BACKENDS,
+                  "Keras backend of the training step (default: KERAS_BACKEND, else tensorflow). jax: one jax.jit "
+                  "per step over arrays, on the default device (a GPU where JAX has one); the input pipelines, "
+                  "the evaluation and the exports stay TensorFlow's.")
 flags.DEFINE_enum("strategy", "default", ("default", "mirrored", "multi_worker"), "tf.distribute strategy.")
 flags.DEFINE_enum("input_sharding", "file", ("file", "batch"),
                   "With several workers: `file` gives each worker a disjoint share of the record files (needs at "
@@ -42,8 +50,9 @@ flags.DEFINE_float("progress_every_s", 10.0, "Seconds between progress lines whe
 flags.DEFINE_integer("workers", None, "--stage=all: processes generating the synthetic data (default: one per core).",
                      lower_bound=1)
 flags.DEFINE_enum("jit", "auto", ("auto", "true", "false"),
-                  "XLA-compile the training step (single replica). auto: on with a GPU; off on CPU, "
-                  "where XLA's convolutions measured slower than oneDNN's here.")
+                  "XLA-compile TensorFlow's training step (single replica). auto: on with a GPU; off on CPU, "
+                  "where XLA's convolutions measured slower than oneDNN's here. Under JAX the step is always "
+                  "compiled.")
 flags.DEFINE_enum("precision", "float32", PRECISIONS,
                   "Numeric precision of the models (ears_tf/precision.py): mixed_bfloat16 computes in bfloat16 with "
                   "float32 weights, losses and spectrogram; it pays on GPUs and on CPUs with AVX512-BF16 or AMX.")
@@ -69,6 +78,8 @@ def main(argv):
     from ears_tf.train import loop, registry, run_all
     from ears_tf.train.strategy import make_strategy
 
+    import keras
+
     from ears_tf import machine, precision
 
     precision.apply(FLAGS.precision)
@@ -76,7 +87,15 @@ def main(argv):
         print("precision: float32 (this CPU multiplies bfloat16 in hardware: --precision=mixed_bfloat16 may be faster)")
     elif FLAGS.precision != "float32":
         print(f"precision: {FLAGS.precision}")
-    strategy = make_strategy(FLAGS.strategy, FLAGS.cpu_replicas)
+    if keras.backend.backend() == "jax":
+        strategy = None
+        for flag, allowed in (("strategy", "default"), ("cpu_replicas", 1), ("data_service", None),
+                              ("precision", ("float32", "mixed_bfloat16"))):
+            if FLAGS[flag].value not in (allowed if isinstance(allowed, tuple) else (allowed,)):
+                raise InputError(f"--{flag}", f"{FLAGS[flag].value} is TensorFlow's; under --backend=jax the trainer "
+                                              "runs on one device, in float32 or mixed_bfloat16")
+    else:
+        strategy = make_strategy(FLAGS.strategy, FLAGS.cpu_replicas)
     jit = FLAGS.jit == "true" or (FLAGS.jit == "auto" and bool(tf.config.list_physical_devices("GPU")))
     options = loop.LoopOptions(
         workdir=FLAGS.workdir, steps=FLAGS.steps or 1, checkpoint_every=FLAGS.checkpoint_every,

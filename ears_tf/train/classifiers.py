@@ -12,8 +12,8 @@ fine cues are what tells a dozen-face-per-speaker identity apart (blur took its 
 accuracy from 0.71 to 0.43). C_g reads faces box-averaged to `ModelConfig.gender_classifier_size`
 (32x32): at full size its verdict on generated faces swung with its training seed (0.72 to
 0.88 on the same faces), at 32x32 it held 0.86 to 0.90. Records of unknown gender are left
-out of C_g's loss. Batches come in a fixed order and every random draw is a stateless function
-of (seed, step), so the judges are the same function of the data in every run: before,
+out of C_g's loss. Batches come in a fixed order and the input pipeline augments them, every
+random draw a stateless function of (seed, batch), so the judges are the same function of the data in every run: before,
 re-training only them on one run's models moved its claim count from 5 of 8 to 2. Writes
 WORKDIR/classifiers/{identity,gender}_classifier.keras.
 """
@@ -26,7 +26,7 @@ import keras
 
 from ears_tf import losses
 from ears_tf.config import Config, StageBudget
-from ears_tf.data import records
+from ears_tf.data import pipeline, records
 from ears_tf.models import FaceClassifier
 from ears_tf.workdir import layout
 from ears_tf.train.model_stage import ModelStage
@@ -85,7 +85,7 @@ def random_blur(images, seed):
 
 
 def step_seeds(seed: int, step, count: int):
-    """`count` stateless seeds [count, 2] for training step `step` of a run seeded `seed`."""
+    """`count` stateless seeds [count, 2] for batch `step` of a pipeline seeded `seed`."""
     return tf.random.experimental.stateless_split(tf.stack([tf.cast(seed, tf.int64), tf.cast(step, tf.int64)]), count)
 
 
@@ -118,12 +118,22 @@ class ClassifiersStage(ModelStage):
         return {"identity": (self.identity, layout.IDENTITY_CLASSIFIER),
                 "gender": (self.gender, layout.GENDER_CLASSIFIER)}
 
+    def dataset(self, seed, share=pipeline.WHOLE):
+        """The faces augmented in the input pipeline, on every backend: `faces` for C_i, and
+        `blurred_faces` (some of them blurred) for C_g; each batch's draws are a function of the
+        seed and the batch's place in the run."""
+        def augmented(index, batch):
+            augment_seed, blur_seed = tf.unstack(step_seeds(seed, index, 2))
+            faces = augment(batch.pop("hr"), augment_seed)
+            return {**batch, "faces": faces, "blurred_faces": random_blur(faces, blur_seed)}
+
+        return super().dataset(seed, share).enumerate().map(augmented, num_parallel_calls=tf.data.AUTOTUNE,
+                                                            deterministic=True)
+
     def losses(self, batch):
-        augment_seed, blur_seed = tf.unstack(step_seeds(self.seed, self.optimizer.iterations, 2))
-        faces = augment(batch["hr"], augment_seed)
-        identity = losses.cross_entropy(self.identity(faces, training=True), batch["speaker"],
+        identity = losses.cross_entropy(self.identity(batch["faces"], training=True), batch["speaker"],
                                         self.config.train.identity_label_smoothing)
-        gender = losses.cross_entropy(self.gender(random_blur(faces, blur_seed), training=True), batch["gender"])
+        gender = losses.cross_entropy(self.gender(batch["blurred_faces"], training=True), batch["gender"])
         return {"loss": identity + gender, "identity_cross_entropy": identity, "gender_cross_entropy": gender}
 
     def evaluate_examples(self, batch):

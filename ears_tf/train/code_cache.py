@@ -4,7 +4,8 @@
 stages E_h(x): fixed functions of the record, which a per-step computation repeats on
 every epoch, and at the quickstart's sizes are a large share of the step (docs/training.md).
 Codes are computed through the same pipeline the stage trains on and found by the key the
-pipeline gives every record (`pipeline.image_key`). A dataset whose codes would not fit the
+pipeline gives every record (`pipeline.image_key`), by the input pipeline, which adds them
+to each batch. A dataset whose codes would not fit the
 budget (VoxCeleb2 at the paper's sizes: 36 KB a face) gets no cache, and the stage computes
 its targets per step as before.
 """
@@ -16,6 +17,7 @@ import time
 import numpy as np
 import tensorflow as tf
 
+from ears_tf import backends
 from ears_tf.data import pipeline, records
 
 CHUNK = 64  # faces per forward pass while filling the cache
@@ -26,8 +28,7 @@ class CodeCache:
 
     def __init__(self, keys: np.ndarray, codes: np.ndarray):
         self.size = len(keys)
-        # Sorted keys and a binary search, not a hash table: the lookup runs inside the train
-        # step, which XLA compiles under --jit=true, and XLA has no hash-table lookup.
+        # Sorted keys and a binary search: the lookup runs in the input pipeline, on every backend.
         order = np.argsort(keys, kind="stable")
         self._keys = tf.constant(np.asarray(keys)[order], tf.int64)  # [N], ascending
         self._codes = tf.constant(np.asarray(codes)[order], tf.float32)  # [N, ...]
@@ -38,10 +39,7 @@ class CodeCache:
         rows = tf.minimum(tf.searchsorted(self._keys, keys, side="left"), self.size - 1)  # [B]
         found = tf.equal(tf.gather(self._keys, rows), keys)
         tf.debugging.assert_equal(found, True, message="a face that is not in the code cache")
-        codes = tf.gather(self._codes, rows)  # [B, ...]
-        # XLA drops asserts: there an unknown face gets NaN codes, which its loss shows.
-        found = tf.reshape(found, [-1] + [1] * (codes.shape.rank - 1))
-        return tf.where(found, codes, tf.constant(float("nan"), tf.float32))
+        return tf.gather(self._codes, rows)  # [B, ...]
 
 
 def code_bytes(count: int, code_shape) -> int:
@@ -57,12 +55,12 @@ def build_code_cache(data_dir, splits, code_fn, code_shape, hr_size: int, max_by
         return None
     options = pipeline.PipelineOptions(batch_size=CHUNK, training=False, deterministic=True, drop_remainder=False,
                                        with_audio=False, hr_size=hr_size)
-    compiled = tf.function(code_fn)
+    compiled = backends.current().compiled_function(code_fn)
     start = time.perf_counter()
     keys, codes = [], []
     for batch in pipeline.make_dataset(data_dir, list(splits), options):
         keys.append(batch["key"].numpy())
-        codes.append(np.asarray(compiled(batch["hr"])))
+        codes.append(np.asarray(compiled(batch["hr"].numpy())))
     keys, first = np.unique(np.concatenate(keys), return_index=True)  # a face stored twice has one code
     cache = CodeCache(keys, np.concatenate(codes)[first])
     print(f"{label} of {cache.size:,} faces computed once ({time.perf_counter() - start:.0f} s, "

@@ -17,17 +17,22 @@ class EncoderStage(ModelStage):
     def build(self, strategy):
         self.generator = layout.load(self.workdir, layout.GENERATOR)
         self.downsample = BicubicDownsample16x(name="downsample")
+        # Built here, not on a first call: a compiled step (JAX's) must not create its constants.
+        self.downsample.build((None, self.model_config.hr_size, self.model_config.hr_size, 3))
         super().build(strategy)
 
     def cached_codes(self, code_fn, label: str):
-        """batch -> code_fn(batch["hr"]) [B, k, D], looked up where the codes of every face of the training
-        splits fit the cache budget (`code_cache`), computed per step otherwise."""
+        """batch -> code_fn(batch["hr"]) [B, k, D]: where the codes of every face of the training splits
+        fit the cache budget (`code_cache`), the input pipeline looks them up and adds them to each
+        batch; otherwise the step computes them."""
         cfg = self.model_config
         cache = build_code_cache(self.data_dir, self.splits, code_fn, (cfg.num_styles, cfg.latent_dim), cfg.hr_size,
                                  self.options.code_cache_bytes, label=f"{self.name}: {label}")
         if cache is None:
             return lambda batch: code_fn(batch["hr"])
-        return lambda batch: cache.lookup(batch["key"])
+        field = f"cached_codes_{len(self.batch_fields)}"
+        self.batch_fields[field] = lambda batch: cache.lookup(batch["key"])
+        return lambda batch: batch[field]
 
     def generate(self, z):
         """G(z) [B, HR, HR, 3] from per-layer codes z [B, k, D], noise off."""

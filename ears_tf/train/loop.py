@@ -1,28 +1,27 @@
-"""The shared training loop every stage runs in.
+"""The shared training loop every stage runs in, on every Keras backend.
 
-A stage (see `Stage`) owns its models, optimizers, data and per-replica step; the
-loop owns the rest: the distribution strategy, XLA compilation, checkpoints every N
-steps and on SIGINT/SIGTERM, automatic resume with the same step count and
-optimizer state, TensorBoard scalars, periodic evaluation, a progress line and
-reproducible seeds. Each stage writes under WORKDIR/STAGE/:
-  checkpoints/   tf.train.CheckpointManager
+A stage (see `Stage`) owns its models, optimizers, data and step; the loop owns the
+rest: checkpoints every N steps and on SIGINT/SIGTERM, automatic resume with the same
+step count and optimizer state, TensorBoard scalars, periodic evaluation, a progress
+line and reproducible seeds. What differs per backend (the compiled step, the
+distribution strategy, the checkpoint format, how batches reach the device) is a
+`Runtime`: `loop_tensorflow.TensorFlowRuntime` (tf.function, tf.distribute,
+tf.train.Checkpoint) or `loop_jax.JaxRuntime` (jax.jit over arrays, array checkpoints).
+Each stage writes under WORKDIR/STAGE/:
+  checkpoints/   the backend's checkpoints (which backend wrote them is in the folder)
   logs/          TensorBoard
   done.json      written (atomically, last) when the stage completes its steps
 """
 from __future__ import annotations
 
 import abc
-import contextlib
-import errno
 import dataclasses
-import functools
-import logging as py_logging
 import os
 import signal
 import time
 
 import tensorflow as tf
-from absl import logging
+import numpy as np
 
 import keras
 
@@ -34,19 +33,6 @@ from ears_tf.train import registry, workers
 from ears_tf.workdir import layout, run_config
 from ears_tf.workdir.atomic import sweep_partials
 
-
-
-class _MisleadingWarnings(py_logging.Filter):
-    """Each stage (and each static step variant) traces its own step function once by design;
-    TensorFlow's frequent-retracing warning counts those traces together and misleads. The
-    preemption handler warns that its own internal counter is deprecated, on every save."""
-
-    def filter(self, record):
-        message = record.getMessage()
-        return "triggered tf.function retracing" not in message and "total_run_calls" not in message
-
-
-tf.get_logger().addFilter(_MisleadingWarnings())
 
 
 class TrainingInterrupted(Exception):
@@ -97,7 +83,8 @@ class Stage(abc.ABC):
 
     @abc.abstractmethod
     def build(self, strategy: tf.distribute.Strategy) -> None:
-        """Creates models and optimizers; called inside `strategy.scope()`."""
+        """Creates models and optimizers; called inside `strategy.scope()` (under JAX, with the
+        default strategy: one replica)."""
 
     @abc.abstractmethod
     def checkpoint_items(self) -> dict:
@@ -110,7 +97,7 @@ class Stage(abc.ABC):
 
     @abc.abstractmethod
     def replica_step(self, batch, **variant) -> dict:
-        """One optimisation step on one replica's batch; returns scalars to average."""
+        """TensorFlow's optimisation step on one replica's batch; returns scalars to average."""
 
     def work(self, step: int) -> float:
         """The work of the first `step` steps, in any unit: the progress line's ETAs weigh steps by it."""
@@ -131,6 +118,11 @@ class Stage(abc.ABC):
     def export(self, stage_dir: str) -> list:
         """Writes the stage's final artefacts; returns their paths."""
         return []
+
+    def stateless_step(self):
+        """The step as a pure function of arrays, for the JAX runtime (`loop_jax`): an object with
+        `initial_state()`, `state, metrics = step(state, batch, **variant)` and `assign(state)`."""
+        raise NotImplementedError(f"the {self.name} stage has no stateless step; train it under --backend=tensorflow")
 
 
 class _StopFlag:
@@ -157,32 +149,74 @@ class _StopFlag:
             signal.signal(sig, handler)
 
 
-def run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | None = None) -> dict:
+
+class Runtime(abc.ABC):
+    """What a backend gives the loop: the stage built and restored, its compiled step, the
+    batches, and saves. `role` says whether this process writes the workdir."""
+
+    role: workers.Role
+    signals: tuple = (signal.SIGINT, signal.SIGTERM)  # the signals that checkpoint and stop
+
+    @abc.abstractmethod
+    def build(self, stage: Stage) -> None:
+        """Builds the stage's models and optimizers (and the step counter)."""
+
+    @abc.abstractmethod
+    def restore(self, stage: Stage, checkpoint_dir: str) -> str | None:
+        """Restores the latest checkpoint in `checkpoint_dir` if there is one; returns its path."""
+
+    @property
+    @abc.abstractmethod
+    def step(self) -> int:
+        """Steps taken, restored ones included."""
+
+    @abc.abstractmethod
+    def batches(self, stage: Stage, options: LoopOptions, start: int):
+        """An iterator over the training batches of a run resumed at `start`."""
+
+    @abc.abstractmethod
+    def train_step(self, stage: Stage, variant: dict):
+        """The compiled step of `variant` (traced once): batch -> metrics; advances `step`."""
+
+    @abc.abstractmethod
+    def save(self, step: int) -> str:
+        """A checkpoint at `step`; returns its path."""
+
+    def sync(self) -> None:
+        """Writes the step's state into the stage's Keras variables (before evaluating or exporting)."""
+
+    def after_step(self, step: int) -> None:
+        """Called after every step (the TensorFlow cluster's preemption check)."""
+
+    def barrier(self) -> None:
+        """Returns once every worker has reached it."""
+
+    def close(self) -> None:
+        """Releases what `build` set up (signal handlers, temporary folders)."""
+
+
+def run(stage: Stage, options: LoopOptions, strategy=None) -> dict:
     """Trains `stage` to `options.steps`, resuming from its latest checkpoint; returns a summary.
 
-    With several workers (`MultiWorkerMirroredStrategy`) only the chief writes the workdir
-    (see `workers`), and a SIGTERM on any worker checkpoints the whole cluster."""
-    with _without_remapper():
-        return _run(stage, options, strategy)
+    The running Keras backend picks the runtime. Under TensorFlow, `strategy` is the
+    tf.distribute strategy (default: the current one): with several workers only the chief
+    writes the workdir (see `workers`), and a SIGTERM on any worker checkpoints the whole
+    cluster. Under JAX the step runs on the default device and `strategy` must be None."""
+    if keras.backend.backend() == "jax":
+        from ears_tf.train.loop_jax import JaxRuntime
+
+        if strategy is not None and getattr(strategy, "num_replicas_in_sync", 1) > 1:
+            raise InputError("--strategy", "tf.distribute strategies are TensorFlow's; under --backend=jax the "
+                                           "trainer runs on one device")
+        return _run(stage, options, JaxRuntime(options))
+    from ears_tf.train.loop_tensorflow import TensorFlowRuntime, without_remapper
+
+    with without_remapper():
+        return _run(stage, options, TensorFlowRuntime(strategy or tf.distribute.get_strategy(), options))
 
 
-@contextlib.contextmanager
-def _without_remapper():
-    # Grappler's remapper fuses each conv, bias and LeakyRelu into one op, then finds the
-    # backward pass's LeakyReluGrad reading the pre-activation it fused away: on every training
-    # graph it logs an ERROR ("remapper failed") and leaves the graph unfused. With it off the
-    # training steps measured the same speed (docs/benchmarks.md), and the user's log reads clean.
-    previous = tf.config.optimizer.get_experimental_options().get("remapping", True)
-    tf.config.optimizer.set_experimental_options({"remapping": False})
-    try:
-        yield
-    finally:
-        tf.config.optimizer.set_experimental_options({"remapping": previous})
-
-
-def _run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | None) -> dict:
-    strategy = strategy or tf.distribute.get_strategy()
-    role = workers.Role.of(strategy)
+def _run(stage: Stage, options: LoopOptions, runtime: Runtime) -> dict:
+    role = runtime.role
     stage_dir = os.path.join(options.workdir, stage.name)
     keras.utils.set_random_seed(options.seed)
 
@@ -193,124 +227,63 @@ def _run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | 
     files = (role.num_workers, role.index) if options.input_sharding == "file" and not options.data_service else (1, 0)
     # Bad data or a bad prerequisite fails here, before anything is written to the workdir.
     stage.dataset(options.seed, pipeline.Share(files=files))
-    replicas = strategy.num_replicas_in_sync
-    per_replica = workers.per_replica_batch(stage.batch_size, replicas)
-    if replicas > 1 or options.data_service:
-        print(f"{stage.name}: global batch {stage.batch_size} = {per_replica} per replica x {replicas} "
-              f"replica{'s' if replicas > 1 else ''} in sync ({role.num_workers} "
-              f"worker{'s' if role.num_workers > 1 else ''}, "
-              f"{'tf.data service' if options.data_service else options.input_sharding + ' input sharding'})",
-              flush=True)
     stage.run_steps = options.steps  # a schedule over the run follows --steps and --batch_size
-    with strategy.scope():
-        stage.build(strategy)
-        step_var = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
+    runtime.build(stage)
     if role.chief:
         if options.run_config is not None:
             run_config.record(options.workdir, **options.run_config)
         os.makedirs(stage_dir, exist_ok=True)
         for path in sweep_partials(stage_dir):
             print(f"{stage.name}: removed {path}, left by a run that was killed", flush=True)
-    chief_dir = os.path.join(stage_dir, "checkpoints")
-    checkpoint = tf.train.Checkpoint(step=step_var, **stage.checkpoint_items())
-    preemption = None
-    if role.num_workers > 1:
-        # Restores every worker from the chief's latest checkpoint, and on a SIGTERM to any
-        # worker has all of them save at the same step and stop.
-        def stop_cluster():
-            raise TrainingInterrupted(stage.name, int(step_var.numpy()), tf.train.latest_checkpoint(chief_dir))
-
-        previous_sigterm = signal.getsignal(signal.SIGTERM)
-        preemption = tf.distribute.experimental.PreemptionCheckpointHandler(
-            strategy.cluster_resolver, checkpoint, checkpoint_dir=chief_dir,
-            termination_config=tf.distribute.experimental.TerminationConfig(exit_fn=stop_cluster))
-    manager = tf.train.CheckpointManager(checkpoint, role.checkpoint_dir(chief_dir), max_to_keep=options.max_checkpoints)
-    latest = tf.train.latest_checkpoint(chief_dir)
-    if latest and preemption is None:
-        try:
-            checkpoint.restore(latest).assert_existing_objects_matched()
-        except AssertionError:  # e.g. a fixed-resolution stylegan checkpoint resumed with a growth schedule
-            raise InputError(latest, f"does not match the {stage.name} stage as configured now (made with another "
-                                     "preset or schedule?); resume with the settings it was made with, or use a "
-                                     "new workdir") from None
+    latest = runtime.restore(stage, os.path.join(stage_dir, "checkpoints"))
+    start = runtime.step
     if latest:
-        logging.info("%s: resumed from %s at step %d", stage.name, latest, int(step_var.numpy()))
-        print(f"{stage.name}: resuming at step {int(step_var.numpy())} from {latest}", flush=True)
-    start = int(step_var.numpy())
-
-    # The data order depends on the step it starts from, so a resumed run sees new batches.
-    def make(share):
-        return stage.dataset(options.seed + start, share)
-
-    dataset = strategy.distribute_datasets_from_function(lambda context: workers.worker_dataset(
-        make, context, stage.batch_size, options.input_sharding, options.data_service, f"{stage.name}-{start}"))
-    iterator = iter(dataset)
-    jit = options.jit_compile and replicas == 1
-    compiled = {}
-
-    def step_function(variant: dict):
-        key = tuple(sorted(variant.items()))
-        if key not in compiled:
-            replica_fn = tf.function(functools.partial(stage.replica_step, **variant), jit_compile=jit)
-
-            @tf.function
-            def distributed(batch):
-                per_replica = strategy.run(replica_fn, args=(batch,))
-                reduced = {k: strategy.reduce(tf.distribute.ReduceOp.MEAN, v, axis=None) for k, v in per_replica.items()}
-                stage.cross_replica_update(reduced)
-                step_var.assign_add(1)
-                return reduced
-
-            compiled[key] = distributed
-        return compiled[key]
-
-    def save(step: int) -> str:
-        path = _save(manager, step)
-        role.discard(chief_dir)  # a non-chief's share of the save is not kept
-        return path if role.chief else os.path.join(chief_dir, os.path.basename(path))
+        print(f"{stage.name}: resuming at step {start} from {latest}", flush=True)
+    batches = runtime.batches(stage, options, start)
 
     writer = (tf.summary.create_file_writer(os.path.join(stage_dir, "logs")) if role.chief
               else tf.summary.create_noop_writer())
     progress = Progress(stage.name, options.steps, start, stage.images_per_step, every_s=options.progress_every_s,
                         run=options.run_progress, work=stage.work)
     metrics, t0, final = {}, time.perf_counter(), {}
-    # One worker of several: SIGTERM belongs to the preemption handler; SIGINT still stops this process.
-    signals = (signal.SIGINT,) if preemption else (signal.SIGINT, signal.SIGTERM)
+
+    def evaluate(step: int) -> dict:
+        runtime.sync()
+        scalars = stage.evaluate(step, stage_dir, writer)
+        for name, value in scalars.items():
+            tf.summary.scalar(f"eval/{name}", value, step=step)
+        return scalars
+
     try:
-        with _StopFlag(signals) as stop, writer.as_default():
-            while int(step_var.numpy()) < options.steps:
-                step = int(step_var.numpy())
-                outputs = step_function(stage.step_variant(step))(next(iterator))
+        with _StopFlag(runtime.signals) as stop, writer.as_default():
+            while runtime.step < options.steps:
+                step = runtime.step
+                outputs = runtime.train_step(stage, stage.step_variant(step))(next(batches))
                 step += 1
                 if step % options.log_every == 0 or step == options.steps:
-                    metrics = {k: float(v) for k, v in outputs.items() if v.shape.rank == 0}
+                    metrics = {k: float(v) for k, v in outputs.items() if np.ndim(v) == 0}
                     for name, value in metrics.items():
                         tf.summary.scalar(f"train/{name}", value, step=step)
                 progress.update(step, metrics)
                 if role.chief and step % options.eval_every == 0 and step < options.steps:
-                    for name, value in stage.evaluate(step, stage_dir, writer).items():
-                        tf.summary.scalar(f"eval/{name}", value, step=step)
+                    evaluate(step)
                 if step % options.checkpoint_every == 0:
-                    save(step)
-                if preemption is not None:
-                    preemption.save_checkpoint_if_preempted(checkpoint_number=step)
+                    runtime.save(step)
+                runtime.after_step(step)
                 if stop.raised is not None:
-                    path = save(step)
+                    path = runtime.save(step)
                     progress.close(step, metrics)
                     raise TrainingInterrupted(stage.name, step, path)
-            step = int(step_var.numpy())
+            step = runtime.step
             # Decided from the step alone, so that every worker takes part in the same saves.
             if step != start and step % options.checkpoint_every:
-                save(step)
+                runtime.save(step)
             progress.close(step, metrics)
             if role.chief:
-                final = stage.evaluate(step, stage_dir, writer)
-                for name, value in final.items():
-                    tf.summary.scalar(f"eval/{name}", value, step=step)
+                final = evaluate(step)
     finally:
-        if preemption is not None:
-            signal.signal(signal.SIGTERM, previous_sigterm)
-        role.discard(chief_dir)
+        runtime.close()
+    runtime.sync()
     outputs = stage.export(stage_dir) if role.chief else []
     summary = {
         "stage": stage.name, "steps": step, "resumed_from": start, "seconds": round(time.perf_counter() - t0, 1),
@@ -318,17 +291,5 @@ def _run(stage: Stage, options: LoopOptions, strategy: tf.distribute.Strategy | 
     }
     if role.chief:
         layout.write_done(options.workdir, stage.name, summary)
-    workers.barrier(strategy)  # the next stage reads what the chief has just written
+    runtime.barrier()  # the next stage reads what the chief has just written
     return summary
-
-
-def _save(manager: tf.train.CheckpointManager, step: int) -> str:
-    """A checkpoint; a write TensorFlow refuses (no space, read-only) becomes an OSError naming the folder.
-
-    TensorFlow writes the shards first and renames the index into place last, so a crash
-    mid-save leaves the previous checkpoint as the latest.
-    """
-    try:
-        return manager.save(checkpoint_number=step)
-    except tf.errors.OpError as error:
-        raise OSError(errno.EIO, str(error.message).splitlines()[0], manager.directory) from None

@@ -19,7 +19,7 @@ import tensorflow as tf
 
 import keras
 
-from ears_tf import precision
+from ears_tf import backends, precision
 from ears_tf.config import Config
 from ears_tf.data import pipeline
 from ears_tf.workdir import layout
@@ -68,6 +68,8 @@ class ModelStage(Stage):
         self.options = options
         self._examples = {}
         self._eval_functions = {}
+        # {field: fn(batch) -> tensor}: fields the input pipeline adds to every training batch.
+        self.batch_fields = {}
         self._best = None  # {"step", "value"} of the best validation figure so far
 
     # What a subclass provides.
@@ -113,8 +115,18 @@ class ModelStage(Stage):
             hr_size=self.model_config.hr_size, share=share, deterministic=self.fixed_order,
         )
         dataset = pipeline.make_dataset(self.data_dir, list(self.splits), options, self.model_config.audio)
-        # No step reads the video name, and a string tensor cannot enter an XLA-compiled step (--jit=true).
-        return dataset.map(lambda batch: {k: v for k, v in batch.items() if v.dtype != tf.string})
+
+        def add_fields(batch):
+            batch = {**batch, **{field: fn(batch) for field, fn in self.batch_fields.items()}}
+            # No step reads the video name, and a string tensor enters no compiled step (XLA's, JAX's).
+            return {k: v for k, v in batch.items() if v.dtype != tf.string}
+
+        return dataset.map(add_fields, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+
+    def stateless_step(self):
+        from ears_tf.train.model_stage_jax import JaxModelStageStep
+
+        return JaxModelStageStep(self)
 
     def replica_step(self, batch):
         variables = self.trainable_variables
@@ -141,7 +153,7 @@ class ModelStage(Stage):
         """fn over the leading axis of `arrays` in chunks, compiled once per chunk shape."""
         key = getattr(fn, "__name__", None) or id(fn)  # a method by name, a model by identity
         if key not in self._eval_functions:
-            self._eval_functions[key] = tf.function(fn)
+            self._eval_functions[key] = backends.current().compiled_function(fn)
         compiled = self._eval_functions[key]
         chunk = self.options.eval_chunk
         outputs = [compiled(*(a[i:i + chunk] for a in arrays)) for i in range(0, len(arrays[0]), chunk)]

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+import sys
 import time
+
+import keras
 
 from ears_tf import machine
 from ears_tf.config import Config
@@ -131,6 +135,13 @@ def evaluate_once(data_dir, workdir, rerun: bool, seed: int) -> bool:
         return False
     print(f"[evaluation] the paper's tables and figures into {output}", flush=True)
     start = time.perf_counter()
+    if keras.backend.backend() != "tensorflow":
+        # The evaluation is TensorFlow code over the workdir's .keras files, which load under any backend.
+        command = [sys.executable, "-m", "ears_tf.evaluate", f"--workdir={workdir}", f"--data={data_dir}",
+                   f"--output={output}", f"--seed={seed}"]
+        subprocess.run(command, check=True, env=dict(os.environ, KERAS_BACKEND="tensorflow"))
+        print(f"evaluation in {time.perf_counter() - start:.0f} s (TensorFlow, in its own process)", flush=True)
+        return True
     result = evaluate(workdir, data_dir, output, EvaluationOptions(seed=seed))
     print(f"evaluation in {time.perf_counter() - start:.0f} s; " + summary(result, output), flush=True)
     return True

@@ -144,6 +144,11 @@ class StyleGANStage(Stage):
         for source, target in zip(g.non_trainable_variables, ema.non_trainable_variables):
             target.assign(source)
 
+    def stateless_step(self):
+        from ears_tf.train.stylegan_jax import JaxStyleGANStep
+
+        return JaxStyleGANStep(self.gan, self.options, self.batch_size, self.growth, self.seed)
+
     def _fixed_latents(self, count: int):
         rng = np.random.default_rng(self.seed)
         return rng.standard_normal((count, self.model_config.num_styles, self.model_config.latent_dim)).astype(np.float32)

@@ -44,10 +44,11 @@ class JaxStyleGANStep:
 
     def initial_state(self) -> dict:
         """Copies of the variables' current values (the step donates its state's buffers, which must
-        not be the variables' own), the images seen so far and the random key."""
+        not be the variables' own), the images seen so far and the random key, folded with them."""
         state = {name: [jnp.copy(v.value) for v in variables] for name, variables in self.groups.items()}
         state["images"] = jnp.asarray(int(self.gan.g_optimizer.iterations.numpy()) * self.batch_size, jnp.int32)
-        state["key"] = jax.random.PRNGKey(self.seed)
+        # A resumed run draws new latents, not those of the steps it already took.
+        state["key"] = jax.random.fold_in(jax.random.PRNGKey(self.seed), state["images"])
         return state
 
     def assign(self, state: dict) -> None:

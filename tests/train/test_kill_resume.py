@@ -17,10 +17,11 @@ PROGRESS = re.compile(rf"^{STAGE} (\d+)/\d+")
 RESUMED = re.compile(rf"^{STAGE}: resuming at step (\d+)")
 
 
-def start(data, workdir):
+def start(data, workdir, backend="tensorflow"):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
     return subprocess.Popen(
-        [sys.executable, "-m", "ears_tf.train", f"--stage={STAGE}", "--preset=smoke", "--jit=false", f"--data={data}",
+        [sys.executable, "-m", "ears_tf.train", f"--backend={backend}", f"--stage={STAGE}", "--preset=smoke",
+         "--jit=false", f"--data={data}",
          f"--workdir={workdir}", f"--steps={STEPS}", f"--checkpoint_every={CHECKPOINT_EVERY}", "--eval_every=1000",
          "--progress_every_s=0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
@@ -45,7 +46,8 @@ def run_until(process, kill_at: int):
 # Out of CI: resume after a stop is checked by test_loop.py and test_launch.py; this one
 # adds kills at random points (a minute of training).
 @pytest.mark.slow
-def test_sigkill_at_three_random_points_then_resume(smoke_data, tmp_path):
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_sigkill_at_three_random_points_then_resume(smoke_data, tmp_path, backend):
     import keras
 
     import ears_tf.models  # noqa: F401  (registers the saved classes)
@@ -55,11 +57,11 @@ def test_sigkill_at_three_random_points_then_resume(smoke_data, tmp_path):
     kill_points = sorted(random.Random(7).sample(range(2, STEPS + 1), 3))
     last_seen = 0
     for kill_at in kill_points:
-        resumed, seen = run_until(start(smoke_data, workdir), kill_at)
+        resumed, seen = run_until(start(smoke_data, workdir, backend), kill_at)
         # The resumed run lost at most one checkpoint interval of the steps the killed one made.
         assert resumed >= last_seen - CHECKPOINT_EVERY, (resumed, last_seen)
         last_seen = seen
-    final = start(smoke_data, workdir)
+    final = start(smoke_data, workdir, backend)
     output, _ = final.communicate(timeout=600)
     assert final.returncode == 0, output[-3000:]
     match = re.search(rf"^{STAGE}: resuming at step (\d+)", output, re.M)

@@ -53,7 +53,7 @@ def write_preview(path, jobs: list[tuple[VideoJob, VideoJob]], hr_size: int) -> 
             lr = to_uint8(make_lr_image(frame.image, "authors")).numpy()
             sheet.paste(_tile(frame.image), (column * TILE, y))
             sheet.paste(_tile(lr), ((column + 1) * TILE, y))
-        spec = spectrogram(frame_b.audio[None].astype(np.float32) / 32768.0).numpy()[0, :, :, 0]
+        spec = np.asarray(spectrogram(frame_b.audio[None].astype(np.float32) / 32768.0))[0, :, :, 0]
         # Time left to right, low frequencies at the bottom.
         sheet.paste(_tile(colourise((spec.T[::-1] + 1.0) / 2.0), 2 * TILE), (4 * TILE, y))
     with atomic_path(path) as temporary:
