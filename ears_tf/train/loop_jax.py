@@ -1,5 +1,5 @@
 """The training loop's JAX runtime: the stage's step as one `jax.jit` per step variant over
-arrays, array checkpoints, and `tf.data` batches moved to the device one step ahead.
+arrays, array checkpoints, and `tf.data` batches moved to the devices ahead of the step.
 
 The step is the stage's own stateless step (`Stage.stateless_step`): `initial_state()`
 copies the Keras variables' values, `step(state, batch, **variant)` returns the next state
@@ -7,6 +7,11 @@ and the step's metrics, and `assign(state)` writes a state back into the variabl
 the loop asks for (`sync`) before evaluating, saving and exporting. The input pipeline is
 TensorFlow's (`tensorflow-cpu` beside a CUDA build of JAX, as Keras runs JAX on GPUs); its
 batches reach the step as NumPy arrays, int64 narrowed to JAX's default int32.
+
+With several local devices (GPUs, or host devices from
+`XLA_FLAGS=--xla_force_host_platform_device_count=N`) the step runs data-parallel, as
+`keras.distribution.DataParallel` lays it out: each batch split over the devices along its
+first axis, the state replicated, and XLA's partitioner adding the gradients' all-reduce.
 """
 from __future__ import annotations
 
@@ -16,6 +21,9 @@ import numpy as np
 
 import jax
 import tensorflow as tf
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+import keras
 
 from ears_tf.train import workers
 from ears_tf.train.array_checkpoint import ArrayCheckpoint
@@ -33,10 +41,16 @@ class JaxRuntime(Runtime):
         self.options = options
         self.role = workers.Role(task_id=0, index=0, num_workers=1, chief=True)
         self._step = 0
-        self._steps = {}  # compiled step per variant, made by the stage's stateless step
+        devices = jax.local_devices()
+        self.distribution = keras.distribution.DataParallel(devices=devices) if len(devices) > 1 else None
 
     def build(self, stage):
-        stage.build(tf.distribute.get_strategy())  # one replica: the default strategy only counts it
+        if self.distribution is not None:
+            devices = len(self.distribution.device_mesh.devices.flat)
+            per_device = workers.per_replica_batch(stage.batch_size, devices)
+            print(f"{stage.name}: global batch {stage.batch_size} = {per_device} per device x {devices} devices "
+                  "(keras.distribution.DataParallel)", flush=True)
+        stage.build(tf.distribute.get_strategy())  # the default strategy only counts one replica
         self.stepper = stage.stateless_step()
 
     def restore(self, stage, checkpoint_dir):
@@ -47,6 +61,10 @@ class JaxRuntime(Runtime):
         if latest:
             self._step = self.checkpoint.restore(latest)
         self.state = self.stepper.initial_state()
+        if self.distribution is not None:
+            mesh = self.distribution.device_mesh
+            replicated = NamedSharding(Mesh(mesh.devices, mesh.axis_names), PartitionSpec())
+            self.state = jax.device_put(self.state, replicated)
         return latest
 
     @property
@@ -54,7 +72,13 @@ class JaxRuntime(Runtime):
         return self._step
 
     def batches(self, stage, options, start):
-        return on_device(stage.dataset(options.seed + start))
+        if self.distribution is None:
+            place = jax.device_put
+        else:  # split along the batch axis
+            layouts = self.distribution.get_data_layout
+            place = lambda batch: jax.tree_util.tree_map(  # noqa: E731
+                lambda x: jax.device_put(x, layouts(x.shape).backend_layout), batch)
+        return on_device(stage.dataset(options.seed + start), place)
 
     def train_step(self, stage, variant):
         def advance(batch):
@@ -66,7 +90,11 @@ class JaxRuntime(Runtime):
 
     def sync(self):
         # Copies: the next step donates its state's buffers, which the variables must not share.
-        self.stepper.assign(jax.tree_util.tree_map(lambda value: value.copy(), self.state))
+        # On one device, as the stage's eager evaluation and export read them.
+        device = jax.local_devices()[0]
+        copy = (lambda value: value.copy()) if self.distribution is None else (
+            lambda value: jax.device_put(value, device))
+        self.stepper.assign(jax.tree_util.tree_map(copy, self.state))
 
     def save(self, step):
         self.sync()
@@ -82,10 +110,11 @@ def host_arrays(batch):
     return jax.tree_util.tree_map(convert, batch)
 
 
-def on_device(dataset: tf.data.Dataset):
-    """The dataset's batches on the default device, `PREFETCH` ahead (the copies are asynchronous)."""
+def on_device(dataset: tf.data.Dataset, place=jax.device_put):
+    """The dataset's batches placed on the devices by `place`, `PREFETCH` ahead (the copies are
+    asynchronous)."""
     ahead = collections.deque()
     for batch in dataset.as_numpy_iterator():
-        ahead.append(jax.device_put(host_arrays(batch)))
+        ahead.append(place(host_arrays(batch)))
         if len(ahead) == PREFETCH:
             yield ahead.popleft()

@@ -14,8 +14,8 @@ import pytest
 from ears_tf.workdir import layout
 
 
-def train(*args, backend="jax", timeout=900):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
+def train(*args, backend="jax", timeout=900, **env_vars):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1", **env_vars)
     env.pop("KERAS_BACKEND", None)
     return subprocess.run([sys.executable, "-m", "ears_tf.train", f"--backend={backend}", "--preset=smoke", *args],
                           capture_output=True, text=True, env=env, timeout=timeout)
@@ -112,3 +112,20 @@ def test_tensorflows_distribution_flags_are_refused_under_jax(smoke_data, tmp_pa
         "error: --strategy: mirrored is TensorFlow's; under --backend=jax the trainer runs on one device, in float32 "
         "or mixed_bfloat16"]
     assert not (tmp_path / "sr_baseline").exists()
+
+
+def test_two_devices_train_as_one(smoke_data, tmp_path):
+    """keras.distribution.DataParallel over two host devices: the batch split, the same losses."""
+    def losses(workdir, **env_vars):
+        # The classifiers: batches in a fixed order, augmented by stateless draws (the same in every run).
+        result = train("--stage=classifiers", f"--data={smoke_data}", f"--workdir={workdir}", "--steps=3",
+                       "--log_every=1", "--eval_every=1000", "--progress_every_s=0", **env_vars)
+        assert result.returncode == 0, result.stderr[-3000:]
+        # Steps 1 to 3 (the closing line repeats step 3).
+        return result.stdout, [float(m) for m in re.findall(r"^classifiers \d/3 .* loss ([\d.]+)", result.stdout, re.M)][:3]
+
+    _, one = losses(tmp_path / "one")
+    output, two = losses(tmp_path / "two", XLA_FLAGS="--xla_force_host_platform_device_count=2")
+    assert re.search(r"^classifiers: global batch (\d+) = (\d+) per device x 2 devices", output, re.M), output
+    assert len(one) == 3 and one[0] > 0
+    np.testing.assert_allclose(two, one, rtol=2e-3)
