@@ -4,6 +4,7 @@ from absl import flags
 
 from ears_tf import cli
 from ears_tf.errors import InputError
+from ears_tf.refine import RefineOptions
 
 flags.DEFINE_string("workdir", None, "A workdir every training stage has completed in (python -m ears_tf.train).")
 flags.DEFINE_string("data", None, "The records folder the workdir was trained on; its test split is evaluated.")
@@ -12,6 +13,12 @@ flags.DEFINE_integer("batch_size", 64, "Test examples per forward pass.", lower_
 flags.DEFINE_integer("max_examples", None, "Evaluate only the first N test examples (default: all).", lower_bound=1)
 flags.DEFINE_integer("bootstrap_samples", 1000, "Resamples behind each 95% interval.", lower_bound=10)
 flags.DEFINE_integer("seed", 0, "Seed of the audio-swap pairing and the bootstrap.")
+flags.DEFINE_integer("refine_steps", 0, "With N > 0, two more rows: E_l's code and F's refined by N steps against "
+                     "each LR frame (ears_tf/refine.py), with their comparisons and figures/refinement.png.",
+                     lower_bound=0)
+flags.DEFINE_float("refine_prior_weight", RefineOptions.prior_weight, "Refinement: the weight of the distance to the starting code.",
+                   lower_bound=0.0)
+flags.DEFINE_float("refine_learning_rate", RefineOptions.learning_rate, "Refinement: Adam's step size on the code.", lower_bound=0.0)
 flags.mark_flags_as_required(["workdir", "data", "output"])
 FLAGS = flags.FLAGS
 
@@ -35,8 +42,10 @@ def main(argv):
     from ears_tf.evaluation.report import summary
     from ears_tf.evaluation.run import EvaluationOptions, evaluate
 
+    refine = RefineOptions(steps=FLAGS.refine_steps, learning_rate=FLAGS.refine_learning_rate,
+                           prior_weight=FLAGS.refine_prior_weight).validate()
     options = EvaluationOptions(batch_size=FLAGS.batch_size, max_examples=FLAGS.max_examples,
-                                bootstrap_samples=FLAGS.bootstrap_samples, seed=FLAGS.seed)
+                                bootstrap_samples=FLAGS.bootstrap_samples, seed=FLAGS.seed, refine=refine)
     result = evaluate(FLAGS.workdir, FLAGS.data, FLAGS.output, options)
     print(summary(result, FLAGS.output))
 

@@ -15,8 +15,9 @@ from ears_tf.errors import InputError
 
 TITLE = "ears_tf: a face from a {r}x{r} frame and a voice"
 DISPLAY_HEIGHT = 256  # pixels on the page: small outputs are enlarged, without smoothing (CSS below)
+MAX_REFINE_STEPS = 200  # the slider's end: 0.47 s an image at 50 steps on the quickstart (docs/benchmarks.md)
 # Gradio shows an image at most at its own size; these fill the panel instead, keeping the aspect.
-CSS = ("#lr img, #bicubic img, #lowres_only img, #fused img, #mix img "
+CSS = ("#lr img, #bicubic img, #lowres_only img, #fused img, #refined img, #mix img "
        "{image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain;}")
 INTRO = (
     "Upload a face (any size: it is reduced to the {r}x{r} input the model sees; an image of exactly "
@@ -37,7 +38,7 @@ def build(runner: DemoRunner | None, startup_error: str | None = None, examples:
     r = runner.model_config.lr_size if runner else 8
     size = runner.model_config.hr_size if runner else 128
 
-    def respond(face, voice, second_voice):
+    def respond(face, voice, second_voice, refine_steps=0):
         if runner is None:
             raise gr.Error(startup_error, print_exception=False)
         if not face:
@@ -48,12 +49,15 @@ def build(runner: DemoRunner | None, startup_error: str | None = None, examples:
         if second_voice:
             names[second_voice] = _upload_name(second_voice)
         try:
-            result = runner.run(face, voice, second_voice or None, names=names)
+            result = runner.run(face, voice, second_voice or None, names=names, refine_steps=int(refine_steps))
         except InputError as error:
             raise gr.Error(_message(error), print_exception=False) from None
         status = f"{result.seconds:.1f} s on this machine ({runner.variant}, {size}x{size})"
+        if result.refined is not None:
+            status += f"; the refinement's {int(refine_steps)} steps took {result.refine_seconds:.1f} s of it"
         mix = gr.update(value=result.mix, visible=result.mix is not None)
-        return result.lr, result.bicubic, result.lowres_only, result.fused, mix, status
+        refined = gr.update(value=result.refined, visible=result.refined is not None)
+        return result.lr, result.bicubic, result.lowres_only, result.fused, refined, mix, status
 
     with gr.Blocks(title=TITLE.format(r=r), analytics_enabled=False) as page:
         gr.Markdown(f"## {TITLE.format(r=r)}\n{INTRO.format(r=r)}")
@@ -65,6 +69,8 @@ def build(runner: DemoRunner | None, startup_error: str | None = None, examples:
             voice = gr.Audio(label="Voice", sources=["upload", "microphone"], type="filepath", elem_id="voice")
             second_voice = gr.Audio(label="Second voice (optional: the mixing strip)", sources=["upload", "microphone"],
                                     type="filepath", elem_id="second_voice")
+        refine_steps = gr.Slider(0, MAX_REFINE_STEPS, value=0, step=10, elem_id="refine_steps",
+                                 label="Refine steps: fit the fused face to the frame near the voice's code (0: off)")
         run = gr.Button("Super-resolve", variant="primary", elem_id="run")
         status = gr.Markdown(elem_id="status")
         with gr.Row():
@@ -73,12 +79,14 @@ def build(runner: DemoRunner | None, startup_error: str | None = None, examples:
                        for label, elem in ((f"What the model sees ({r}x{r}, enlarged)", "lr"),
                                            ("Bicubic 16x", "bicubic"), ("E_l only (no voice)", "lowres_only"),
                                            ("Fused with the voice", "fused"))]
+        refined = gr.Image(label="Refined against the frame", type="numpy", format="png", interactive=False,
+                           visible=False, elem_id="refined", height=DISPLAY_HEIGHT)
         mix = gr.Image(label=f"Voice mixing: first voice -> second voice ({MIX_STEPS} steps)", type="numpy",
                        format="png", interactive=False, visible=False, elem_id="mix",
                        height=DISPLAY_HEIGHT)
         if examples:
             gr.Examples(examples=examples, inputs=[face, voice, second_voice], label="Test-split pairs of the training data")
-        run.click(respond, inputs=[face, voice, second_voice], outputs=[*outputs, mix, status])
+        run.click(respond, inputs=[face, voice, second_voice, refine_steps], outputs=[*outputs, refined, mix, status])
     return page
 
 

@@ -18,6 +18,7 @@ from ears_tf.infer import inputs
 from ears_tf.infer.model import load_super_resolver
 from ears_tf.data.image import bicubic_upsample, to_uint8
 from ears_tf.errors import InputError
+from ears_tf.refine import RefineOptions, Refiner
 from ears_tf.visualize import nearest_upsample
 
 MIX_STEPS = 5  # columns of the audio-mixing strip: voice A, three blends, voice B
@@ -33,6 +34,8 @@ class DemoResult:
     fused: np.ndarray  # uint8 [HR, HR, 3]: the fused model with the voice
     mix: np.ndarray | None  # uint8 [HR, MIX_STEPS * HR, 3]: E_a's code blended from voice A to B
     seconds: float
+    refined: np.ndarray | None = None  # uint8 [HR, HR, 3]: the fused code refined against the frame
+    refine_seconds: float | None = None  # the refinement's share of `seconds`
 
 
 def _uint8(images) -> np.ndarray:
@@ -57,6 +60,16 @@ class DemoRunner:
 
         self._images = images
         self._audio_code = tf.function(model.encoder_audio, reduce_retracing=True)
+        self._fused_code = tf.function(lambda lr, z_a: model.latents(lr, audio_code=z_a), reduce_retracing=True)
+        self._generate = tf.function(model.generate, reduce_retracing=True)
+        self._refiners = {}  # steps -> Refiner, each traced once
+
+    def refine(self, lr, audio_code, steps: int) -> np.ndarray:
+        """G of the fused code refined by `steps` Adam steps against the LR frame (`ears_tf/refine.py`)."""
+        if steps not in self._refiners:
+            self._refiners[steps] = Refiner(self.model.generator, RefineOptions(steps=steps))
+        z, _ = self._refiners[steps](self._fused_code(lr, audio_code), lr)
+        return self._generate(z)
 
     def _waveform(self, path, display_name: str) -> np.ndarray:
         waveform = inputs.load_waveform(path, self.model_config)
@@ -64,8 +77,10 @@ class DemoRunner:
             raise InputError(display_name, "the audio is silent; upload or record a voice")
         return waveform
 
-    def run(self, face_path, voice_path, second_voice_path=None, names: dict | None = None) -> DemoResult:
-        """Super-resolves the face with the voice; with a second voice, also the mixing strip.
+    def run(self, face_path, voice_path, second_voice_path=None, names: dict | None = None,
+            refine_steps: int = 0) -> DemoResult:
+        """Super-resolves the face with the voice; with a second voice, also the mixing strip; with
+        `refine_steps`, also the fused face refined against the LR frame.
 
         `names` maps each path to the name an error message shows (the uploaded file's own
         name rather than the server's temporary path).
@@ -91,6 +106,11 @@ class DemoRunner:
             blended = (1.0 - t) * codes[0] + t * codes[1]  # [MIX_STEPS, k, D]
             _, strip = self._images(np.repeat(lr, MIX_STEPS, axis=0), blended)
             mix = np.concatenate(list(_uint8(strip)), axis=1)  # [HR, MIX_STEPS HR, 3]
+        refined, refine_seconds = None, None
+        if refine_steps:
+            refine_started = time.perf_counter()
+            refined = _uint8(self.refine(lr, codes[:1], refine_steps)[0])
+            refine_seconds = time.perf_counter() - refine_started
         return DemoResult(
             lr=_uint8(nearest_upsample(face.lr, size)),
             bicubic=_uint8(bicubic_upsample(lr, size)[0]),
@@ -98,4 +118,6 @@ class DemoRunner:
             fused=_uint8(fused[0]),
             mix=mix,
             seconds=time.perf_counter() - started,
+            refined=refined,
+            refine_seconds=refine_seconds,
         )

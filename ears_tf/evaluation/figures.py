@@ -49,3 +49,11 @@ def mixing(lr, e_l, fused: list, voice_faces, voice_genders, hr_size: int) -> np
         rows.append(np.concatenate([nearest_upsample(lr[i:i + 1], hr_size), e_l[i:i + 1], fused[i]]))
         labels.append(f"LR {i + 1} | E_l | fused")
     return labelled_rows(rows, labels, figure_size(hr_size))
+
+
+def refinement(examples: dict, count: int, hr_size: int) -> np.ndarray:
+    """Test-time refinement: the LR input, F, E_l's code refined (no voice), F's code refined (the
+    voice's prior), and the HR face."""
+    rows = ["lr", variants.F1_FINETUNE.name, "refined_lowres_only", "refined_f1_finetune", "hr"]
+    labels = ["LR input", "ours F", "refined from E_l (no voice)", "refined from F (voice prior)", "HR"]
+    return labelled_rows([examples[row][:count] for row in rows], labels, figure_size(hr_size))

@@ -74,6 +74,44 @@ def claims(identity_correct: dict, gender_correct: dict, follows_audio, samples:
     }
 
 
+REFINEMENT_LABELS = {"refined_lowres_only": "(i) refined from E_l, no voice prior",
+                     "refined_f1_finetune": "(ii) refined from F, the voice's prior"}
+
+
+def refinement_comparisons(psnr: dict, identity_correct: dict, gender_correct: dict, samples: int, seed: int) -> dict:
+    """Test-time refinement's questions, each a paired difference on the same test examples: does
+    refined F beat bicubic, the CNN baseline and F itself in PSNR, keep F's C_g, and beat the
+    refinement without the voice on C_i and C_g."""
+    f1, lowres, fused = variants.F1_FINETUNE.name, "refined_lowres_only", "refined_f1_finetune"
+    return {
+        "PSNR: (ii) above bicubic, the CNN baseline and F": _above_claim(fused, ("bicubic", "cnn", f1), psnr,
+                                                                         samples, seed),
+        "C_g: (ii) above F": _above_claim(fused, (f1,), gender_correct, samples, seed),
+        "C_i: (ii) above (i)": _above_claim(fused, (lowres,), identity_correct, samples, seed),
+        "C_g: (ii) above (i)": _above_claim(fused, (lowres,), gender_correct, samples, seed),
+    }
+
+
+def _refinement_lines(refinement: dict) -> list:
+    options = refinement["options"]
+    lines = ["", "## Test-time refinement", "",
+             f"Each code refined by {options['steps']} Adam steps (step {options['learning_rate']}) on the LR "
+             f"consistency through the authors' operator plus {options['prior_weight']} x the squared distance to "
+             "the code it started from (`ears_tf/refine.py`); not in the paper.", ""]
+    rows = [[REFINEMENT_LABELS[row], f"{r['psnr']:.2f}", f"{r['ssim']:.3f}", _percent(r["C_i"]), _interval(r["C_i_ci"]),
+             _percent(r["C_g"]), _interval(r["C_g_ci"])] for row, r in refinement["rows"].items()]
+    lines += _table(["method", "PSNR", "SSIM", "C_i", "95% CI", "C_g", "95% CI"], rows)
+    lines += ["", "Paired bootstrap 95% intervals of each difference (PSNR in dB, accuracies in points):", ""]
+    for question, judged in refinement["comparisons"].items():
+        unit, scale = (" dB", 1.0) if question.startswith("PSNR") else (" points", 100.0)
+        detail = "; ".join(f"minus {TABLE2_LABELS.get(other) or TABLE1_LABELS.get(other) or REFINEMENT_LABELS[other]}: "
+                           f"{scale * d['estimate']:+.2f}{unit} [{scale * d['interval'][0]:+.2f}, "
+                           f"{scale * d['interval'][1]:+.2f}]" for other, d in judged["differences"].items())
+        verdict = judged["verdict"] if judged["verdict"] == HOLDS else f"**{judged['verdict']}**"
+        lines.append(f"- {verdict}: {question} ({detail})")
+    return lines
+
+
 def _percent(value) -> str:
     return f"{100.0 * value:.2f}%"
 
@@ -146,6 +184,8 @@ def markdown(result: dict) -> str:
                                f"[{100 * d['interval'][0]:+.1f}, {100 * d['interval'][1]:+.1f}]"
                                for other, d in judged["differences"].items())
         lines.append(f"- {verdict}: {claim} ({detail})")
+    if "refinement" in result:
+        lines += _refinement_lines(result["refinement"])
     lines += [
         "",
         "## Figures",
@@ -153,8 +193,10 @@ def markdown(result: dict) -> str:
         "- `figures/ablation.png`: Table 1's ablations on test examples (paper fig. 3)",
         "- `figures/comparison.png`: bicubic, the CNN baseline and ours (paper fig. 4)",
         "- `figures/audio_mixing.png`: LR faces fused with other speakers' voices (paper fig. 5)",
-        "",
     ]
+    if "refinement" in result:
+        lines.append("- `figures/refinement.png`: LR input, F, and the two refinements, beside the HR face")
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -174,6 +216,8 @@ def summary(result: dict, output) -> str:
     lines = [f"evaluated {result['n_test']} test examples"]
     lines += [f"  {TABLE1_LABELS[row]:24s} C_i {t1[row]['C_i']:.3f}  C_g {t1[row]['C_g']:.3f}" for row in t1]
     lines += [f"  {TABLE2_LABELS[row]:24s} PSNR {t2[row]['psnr']:.2f}  SSIM {t2[row]['ssim']:.3f}" for row in t2]
+    for row, r in result.get("refinement", {}).get("rows", {}).items():
+        lines.append(f"  {REFINEMENT_LABELS[row]:24s} PSNR {r['psnr']:.2f}  C_i {r['C_i']:.3f}  C_g {r['C_g']:.3f}")
     swap = result["audio_swap"]
     lines.append(f"  audio swap: the gender follows the audio in {swap['follows_audio']:.3f} of {swap['n']}")
     verdicts = {claim: judged["verdict"] for claim, judged in result["claims"].items()}

@@ -25,6 +25,7 @@ from ears_tf.metrics.image import psnr, ssim
 from ears_tf.workdir import layout
 from ears_tf.visualize import speakers_first
 from ears_tf.progress import Progress
+from ears_tf.refine import RefineOptions, Refiner
 from ears_tf.data.image import bicubic_upsample
 
 # Table 1's rows: the HR faces, E_h only, then the variants (b) to (f), each by its variant's name.
@@ -32,6 +33,9 @@ TABLE1_ROWS = ("hr", "e_h") + variants.VARIANT_NAMES
 # Table 2's rows: the baselines, then ours F and F3 (Table 1's d and e).
 TABLE2_ROWS = ("bicubic", "cnn", variants.F1_FINETUNE.name, variants.F3_FINETUNE.name)
 SWAP_ROW = variants.F1_FINETUNE.name  # the paper's model F with the fine-tuned E_a
+# Test-time refinement's rows (`ears_tf/refine.py`), with --refine_steps: from E_l's code, and from F's.
+REFINED_LOWRES, REFINED_FUSED = "refined_lowres_only", "refined_f1_finetune"
+REFINED_ROWS = (REFINED_LOWRES, REFINED_FUSED)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +48,8 @@ class EvaluationOptions:
     mix_images: int = 4  # rows of the audio-mixing matrix
     mix_voices: int = 6  # columns of the audio-mixing matrix (half of each gender)
     progress: bool = True
+    # With steps > 0, two more rows: E_l's code and F's refined against the frame (`REFINED_ROWS`).
+    refine: RefineOptions = RefineOptions()
 
 
 class Models:
@@ -52,7 +58,7 @@ class Models:
     Each variant's images come from its `SuperResolver` (the one composition that `infer`,
     the demo and the exports run), all sharing one G and one E_l."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, refine: RefineOptions = RefineOptions()):
         from ears_tf.models import SuperResolver
 
         everything = [layout.GENERATOR, layout.ENCODER_HR, layout.ENCODER_LR, layout.ENCODER_AUDIO,
@@ -80,6 +86,7 @@ class Models:
         self.identity = layout.load(workdir, layout.IDENTITY_CLASSIFIER)
         self.gender = layout.load(workdir, layout.GENDER_CLASSIFIER)
         self.sr_baseline = layout.load(workdir, layout.SR_BASELINE)
+        self.refiner = Refiner(generator, refine) if refine.steps else None
 
     def outputs(self, hr, lr, waveform):
         """Every method's HR image for a batch, and the swap model's audio codes."""
@@ -93,6 +100,11 @@ class Models:
         }
         for row, resolver in self.resolvers.items():
             images[row] = swap(lr, audio_code=swap_codes) if row == SWAP_ROW else resolver(lr, waveform)
+        if self.refiner is not None:
+            # (i) from E_l's code, no voice: a PULSE-like search; (ii) from F's code, the voice's prior.
+            for row, prior in ((REFINED_LOWRES, self.resolvers[variants.LOWRES_ONLY.name].latents(lr)),
+                               (REFINED_FUSED, swap.latents(lr, audio_code=swap_codes))):
+                images[row] = swap.generate(self.refiner(prior, lr)[0])
         predictions = {
             name: (tf.argmax(self.identity(image), -1), tf.argmax(self.gender(image), -1))
             for name, image in images.items()
@@ -136,7 +148,7 @@ def evaluate(workdir, data_dir, output, options: EvaluationOptions = EvaluationO
     """Writes OUTPUT/report.json, report.md and figures/ (all or nothing); returns the report."""
     workdir, data_dir, output = os.fspath(workdir), os.fspath(data_dir), os.fspath(output)
     manifest = records.Manifest.load(data_dir)
-    models = Models(workdir)
+    models = Models(workdir, options.refine)
     cfg = models.model_config
     if manifest.num_speakers != models.identity.num_classes:
         raise InputError(layout.IDENTITY_CLASSIFIER.path(workdir),
@@ -147,7 +159,8 @@ def evaluate(workdir, data_dir, output, options: EvaluationOptions = EvaluationO
 
     genders, codes = [], []
     identity_correct, gender_correct = {}, {}
-    quality = {name: {"psnr": [], "ssim": []} for name in TABLE2_ROWS}
+    refined_rows = REFINED_ROWS if options.refine.steps else ()
+    quality = {name: {"psnr": [], "ssim": []} for name in TABLE2_ROWS + refined_rows}
     kept = None  # the first batch's images, for the figures
     progress = Progress("evaluate", total, 0, 1) if options.progress else None
     seen = 0
@@ -220,6 +233,17 @@ def evaluate(workdir, data_dir, output, options: EvaluationOptions = EvaluationO
         "date": datetime.date.today().isoformat(),
     }
     result["claims"] = report.claims(identity_correct, gender_correct, follows, options.bootstrap_samples, options.seed)
+    if refined_rows:
+        psnr_scores = {row: np.concatenate(quality[row]["psnr"]) for row in quality}
+        result["refinement"] = {
+            "options": dataclasses.asdict(options.refine),
+            "rows": {row: {"psnr": float(np.mean(psnr_scores[row])),
+                           "ssim": float(np.mean(np.concatenate(quality[row]["ssim"]))),
+                           **accuracy_entry(identity_correct[row], "C_i", options),
+                           **accuracy_entry(gender_correct[row], "C_g", options)} for row in refined_rows},
+            "comparisons": report.refinement_comparisons(psnr_scores, identity_correct, gender_correct,
+                                                         options.bootstrap_samples, options.seed),
+        }
 
     order = speakers_first(kept["speaker"], options.figure_examples)
     examples = {k: v[order] for k, v in kept.items()}
@@ -228,6 +252,8 @@ def evaluate(workdir, data_dir, output, options: EvaluationOptions = EvaluationO
         "comparison.png": figures.comparison(examples, options.figure_examples, cfg.hr_size),
         "audio_mixing.png": mixing_figure(models, examples, options),
     }
+    if refined_rows:
+        pictures["refinement.png"] = figures.refinement(examples, options.figure_examples, cfg.hr_size)
     report.write(output, result, pictures)
     return result
 

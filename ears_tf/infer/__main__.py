@@ -21,6 +21,7 @@ from ears_tf.variants import DEFAULT, VARIANT_NAMES
 from ears_tf import cli
 from ears_tf.errors import InputError
 from ears_tf.precision import PRECISIONS
+from ears_tf.refine import RefineOptions
 
 flags.DEFINE_string("workdir", None, "Workdir of a trained run (python -m ears_tf.train --stage=all).")
 flags.DEFINE_enum("variant", DEFAULT.name, VARIANT_NAMES,
@@ -37,6 +38,12 @@ flags.DEFINE_bool("strip", False, "Write the authors' strip: HR (if given) | LR 
 flags.DEFINE_bool("mix", False, "Write a grid: each image (rows) with each audio file (columns), paper fig. 5.")
 flags.DEFINE_enum("precision", "float32", PRECISIONS,
                   "Numeric precision of the model: mixed_bfloat16 computes in bfloat16 (ears_tf/precision.py).")
+flags.DEFINE_integer("refine_steps", 0, "Adam steps fitting each code to its LR frame near the model's code "
+                     "(ears_tf/refine.py); 0: the model's forward pass alone.", lower_bound=0)
+flags.DEFINE_float("refine_prior_weight", RefineOptions.prior_weight,
+                   "Refinement: the weight of the distance to the model's code (lambda).", lower_bound=0.0)
+flags.DEFINE_float("refine_learning_rate", RefineOptions.learning_rate, "Refinement: Adam's step size on the code.",
+                   lower_bound=0.0)
 flags.mark_flag_as_required("workdir")
 FLAGS = flags.FLAGS
 
@@ -63,15 +70,17 @@ def main(argv):
     from ears_tf.infer import modes
 
     precision.apply(FLAGS.precision)
+    refine = RefineOptions(steps=FLAGS.refine_steps, learning_rate=FLAGS.refine_learning_rate,
+                           prior_weight=FLAGS.refine_prior_weight).validate()
 
     if batch:
         modes.run_folder(FLAGS.workdir, FLAGS.variant, FLAGS.image_dir, FLAGS.audio_dir, FLAGS.output_dir,
-                         FLAGS.batch_size, FLAGS.strip)
+                         FLAGS.batch_size, FLAGS.strip, refine)
     elif FLAGS.mix:
-        modes.run_mix(FLAGS.workdir, FLAGS.variant, FLAGS.image, FLAGS.audio, FLAGS.output, FLAGS.batch_size)
+        modes.run_mix(FLAGS.workdir, FLAGS.variant, FLAGS.image, FLAGS.audio, FLAGS.output, FLAGS.batch_size, refine)
     else:
         modes.run_single(FLAGS.workdir, FLAGS.variant, FLAGS.image[0], FLAGS.audio[0], FLAGS.output,
-                         FLAGS.strip)
+                         FLAGS.strip, refine)
 
 
 if __name__ == "__main__":

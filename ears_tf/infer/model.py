@@ -11,6 +11,7 @@ import numpy as np
 import tensorflow as tf
 
 from ears_tf import variants
+from ears_tf.refine import RefineOptions, Refiner
 from ears_tf.workdir import layout
 
 
@@ -38,13 +39,31 @@ def low_res_companion(workdir, model):
 
 
 _COMPILED = weakref.WeakKeyDictionary()  # model -> its traced forward pass, traced once per model
+_REFINERS = weakref.WeakKeyDictionary()  # model -> {RefineOptions: (traced code, Refiner, traced G)}
 
 
-def super_resolve(model, lr_images: np.ndarray, waveforms: np.ndarray, batch_size: int = 16) -> np.ndarray:
-    """[N, r, r, 3] + [N, num_samples] -> [N, HR, HR, 3] in [-1, 1], batch by batch."""
-    if model not in _COMPILED:
-        ref = weakref.ref(model)  # a strong reference in the value would keep every model alive
-        _COMPILED[model] = tf.function(lambda lr, waveform: ref()(lr, waveform), reduce_retracing=True)
-    run = _COMPILED[model]
+def super_resolve(model, lr_images: np.ndarray, waveforms: np.ndarray, batch_size: int = 16,
+                  refine: RefineOptions = RefineOptions()) -> np.ndarray:
+    """[N, r, r, 3] + [N, num_samples] -> [N, HR, HR, 3] in [-1, 1], batch by batch; with
+    `refine.steps`, each code refined against its LR frame first (`ears_tf/refine.py`)."""
+    if refine.steps:
+        run = _refining(model, refine)
+    else:
+        if model not in _COMPILED:
+            ref = weakref.ref(model)  # a strong reference in the value would keep every model alive
+            _COMPILED[model] = tf.function(lambda lr, waveform: ref()(lr, waveform), reduce_retracing=True)
+        run = _COMPILED[model]
     outputs = [run(lr_images[i:i + batch_size], waveforms[i:i + batch_size]) for i in range(0, len(lr_images), batch_size)]
     return np.concatenate([np.asarray(o) for o in outputs])
+
+
+def _refining(model, refine: RefineOptions):
+    """lr, waveform -> G(refined code): the model's code, refined, then drawn."""
+    per_model = _REFINERS.setdefault(model, {})
+    if refine not in per_model:
+        ref = weakref.ref(model)
+        latents = tf.function(lambda lr, waveform: ref().latents(lr, waveform), reduce_retracing=True)
+        generate = tf.function(lambda z: ref().generate(z), reduce_retracing=True)
+        per_model[refine] = (latents, Refiner(model.generator, refine), generate)
+    latents, refiner, generate = per_model[refine]
+    return lambda lr, waveform: generate(refiner(latents(lr, waveform), lr)[0])

@@ -8,6 +8,7 @@ import numpy as np
 from ears_tf.errors import InputError
 from ears_tf.infer.inputs import Face, load_face, load_waveform, pair_by_stem
 from ears_tf.infer.model import load_super_resolver, low_res_companion, super_resolve
+from ears_tf.refine import RefineOptions
 from ears_tf.visualize import image_grid, nearest_upsample, save_png
 from ears_tf.workdir.atomic import staged_folder
 
@@ -19,11 +20,12 @@ def strip(face: Face, low_res_only: np.ndarray, fused: np.ndarray) -> np.ndarray
     return image_grid(np.stack(panels), len(panels))
 
 
-def run_single(workdir, variant: str, image_path, audio_path, output, with_strip: bool) -> None:
+def run_single(workdir, variant: str, image_path, audio_path, output, with_strip: bool,
+               refine: RefineOptions = RefineOptions()) -> None:
     model = load_super_resolver(workdir, variant)
     cfg = model.model_config
     face, waveform = load_face(image_path, cfg), load_waveform(audio_path, cfg)
-    result = super_resolve(model, face.lr[None], waveform[None])[0]
+    result = super_resolve(model, face.lr[None], waveform[None], refine=refine)[0]
     if with_strip:
         low_res_only = super_resolve(low_res_companion(workdir, model), face.lr[None], waveform[None])[0]
         picture = strip(face, low_res_only, result)
@@ -33,7 +35,8 @@ def run_single(workdir, variant: str, image_path, audio_path, output, with_strip
     print(f"wrote {output}")
 
 
-def run_mix(workdir, variant: str, image_paths: list, audio_paths: list, output, batch_size: int) -> None:
+def run_mix(workdir, variant: str, image_paths: list, audio_paths: list, output, batch_size: int,
+            refine: RefineOptions = RefineOptions()) -> None:
     """A grid: one row per image, the LR input (nearest) then its result with each audio file."""
     model = load_super_resolver(workdir, variant)
     cfg = model.model_config
@@ -42,13 +45,14 @@ def run_mix(workdir, variant: str, image_paths: list, audio_paths: list, output,
     rows = []
     for face in faces:
         lr = np.repeat(face.lr[None], len(waveforms), axis=0)  # [A, r, r, 3]
-        results = super_resolve(model, lr, waveforms, batch_size)
+        results = super_resolve(model, lr, waveforms, batch_size, refine)
         rows.append(np.concatenate([nearest_upsample(face.lr, cfg.hr_size)[None], results]))
     save_png(output, image_grid(np.concatenate(rows), len(waveforms) + 1))
     print(f"wrote {output}: rows {', '.join(map(str, image_paths))}; columns LR input, then {', '.join(map(str, audio_paths))}")
 
 
-def run_folder(workdir, variant: str, image_dir, audio_dir, output_dir, batch_size: int, with_strip: bool) -> dict:
+def run_folder(workdir, variant: str, image_dir, audio_dir, output_dir, batch_size: int, with_strip: bool,
+               refine: RefineOptions = RefineOptions()) -> dict:
     """Super-resolves every images/NAME + audio/NAME pair into output_dir/NAME.png; returns counts."""
     import keras
 
@@ -57,7 +61,7 @@ def run_folder(workdir, variant: str, image_dir, audio_dir, output_dir, batch_si
     low_res_model = low_res_companion(workdir, model) if with_strip else None
     bar = keras.utils.Progbar(len(pairs), unit_name="pair")
     with staged_folder(output_dir) as staging:  # all outputs appear together, or none
-        _super_resolve_pairs(pairs, skipped, model, low_res_model, staging, batch_size, with_strip, bar)
+        _super_resolve_pairs(pairs, skipped, model, low_res_model, staging, batch_size, with_strip, bar, refine)
         written = len(os.listdir(staging))
         if not written:
             raise InputError(image_dir, f"no image and audio pair could be super-resolved ({len(skipped)} skipped)")
@@ -67,7 +71,8 @@ def run_folder(workdir, variant: str, image_dir, audio_dir, output_dir, batch_si
     return {"written": written, "skipped": len(skipped)}
 
 
-def _super_resolve_pairs(pairs, skipped, model, low_res_model, output_dir, batch_size, with_strip, bar) -> None:
+def _super_resolve_pairs(pairs, skipped, model, low_res_model, output_dir, batch_size, with_strip, bar,
+                         refine: RefineOptions) -> None:
     cfg = model.model_config
     for start in range(0, len(pairs), batch_size):
         chunk = []
@@ -79,7 +84,7 @@ def _super_resolve_pairs(pairs, skipped, model, low_res_model, output_dir, batch
         if chunk:
             lr = np.stack([face.lr for _, face, _ in chunk])
             waveforms = np.stack([waveform for _, _, waveform in chunk])
-            results = super_resolve(model, lr, waveforms, batch_size)
+            results = super_resolve(model, lr, waveforms, batch_size, refine)
             low_res = super_resolve(low_res_model, lr, waveforms, batch_size) if with_strip else None
             for i, (stem, face, _) in enumerate(chunk):
                 picture = strip(face, low_res[i], results[i]) if with_strip else image_grid(results[i][None], 1)

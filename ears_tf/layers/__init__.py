@@ -1,4 +1,5 @@
 """Custom Keras layers, each registered under the `ears_tf` package."""
+from ears_tf.layers.authors_downsample import AuthorsDownsample16x
 from ears_tf.layers.bias import Bias
 from ears_tf.layers.blur import Blur2D
 from ears_tf.layers.constant_input import ConstantInput
@@ -15,7 +16,7 @@ from ears_tf.layers.style_mod import StyleMod
 from ears_tf.layers.upscale import FusedUpscaleConv2D, Upscale2D
 
 __all__ = [
-    "Bias", "Blur2D", "ConstantInput", "ConvBlock", "BicubicDownsample16x", "Downscale2D", "EqualizedConv2D", "EqualizedDense",
+    "AuthorsDownsample16x", "Bias", "Blur2D", "ConstantInput", "ConvBlock", "BicubicDownsample16x", "Downscale2D", "EqualizedConv2D", "EqualizedDense",
     "FusedConvDownscale2D", "FusedUpscaleConv2D", "InstanceNorm", "LogSpectrogram", "MinibatchStddev",
     "NoiseInjection", "PixelNorm", "StyleMod", "Upscale2D",
 ]

@@ -43,10 +43,14 @@ class BicubicDownsample16x(ConstantsLayer):
         height, width = input_shape[1], input_shape[2]
         if height is None or width is None or height % self.factor or width % self.factor:
             raise ValueError(
-                f"BicubicDownsample16x needs static spatial sizes divisible by {self.factor}, got {input_shape}"
+                f"{type(self).__name__} needs static spatial sizes divisible by {self.factor}, got {input_shape}"
             )
-        self.add_constant("rows", resampling.bicubic_matrix(height, height // self.factor).astype("float32"))
-        self.add_constant("cols", resampling.bicubic_matrix(width, width // self.factor).astype("float32"))
+        self.add_constant("rows", self.matrix(height, height // self.factor).astype("float32"))
+        self.add_constant("cols", self.matrix(width, width // self.factor).astype("float32"))
+
+    def matrix(self, in_size: int, out_size: int):
+        """The [out, in] resampling matrix of one axis."""
+        return resampling.bicubic_matrix(in_size, out_size)
 
     def call(self, images):
         return resize_with(images, self.rows, self.cols)

@@ -18,9 +18,9 @@ def run_under(backend: str, *pytest_args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 
-def test_every_layer_and_model_contract_and_a_g_and_d_step_pass_under_jax():
+def test_every_layer_and_model_contract_a_g_and_d_step_and_refinement_pass_under_jax():
     # The F3 model stands for the other variants, whose parts it contains (they cost 30 s more).
-    result = run_under("jax", "tests/layers", "tests/models", "tests/backends/test_jax_step.py",
-                       "-k", "contract and not other_variants or g_and_d_step")
+    result = run_under("jax", "tests/layers", "tests/models", "tests/backends/test_jax_step.py", "tests/test_refine.py",
+                       "-k", "contract and not other_variants or g_and_d_step or refine")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert " passed" in result.stdout and "failed" not in result.stdout and " skipped" not in result.stdout

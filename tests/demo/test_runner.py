@@ -100,3 +100,12 @@ def test_examples_are_test_pairs_of_the_training_data(trained_smoke, tmp_path):
         speaker = lambda path: int(path.rsplit("speaker", 1)[1].split(".")[0])  # noqa: E731
         assert genders[speaker(second)] != genders[speaker(face)]
     assert write_examples(tmp_path / "no_workdir", tmp_path / "none") == []
+
+
+def test_refine_steps_add_the_refined_face_and_its_time(runner, uploads):
+    plain = runner.run(str(uploads / "face.png"), str(uploads / "low.wav"))
+    assert plain.refined is None and plain.refine_seconds is None
+    refined = runner.run(str(uploads / "face.png"), str(uploads / "low.wav"), refine_steps=3)
+    assert refined.refined.shape == refined.fused.shape and refined.refined.dtype == np.uint8
+    assert 0 < refined.refine_seconds <= refined.seconds
+    assert not np.array_equal(refined.refined, refined.fused)

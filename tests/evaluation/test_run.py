@@ -140,3 +140,25 @@ def test_the_evaluation_draws_what_infer_writes_for_the_same_pair(trained_smoke,
         mine = infer_model.super_resolve(model, loaded[0].lr[None], loaded[1][None])[0]
         scale = max(1.0, float(np.abs(mine).max()))  # the untrained smoke G's images leave [-1, 1]
         np.testing.assert_allclose(mine, np.asarray(images[variant][0]), atol=1e-4 * scale, err_msg=variant)
+
+
+def test_refine_steps_add_the_refined_rows_their_comparisons_and_figure(trained_smoke, tmp_path):
+    data, workdir, _ = trained_smoke
+    output = tmp_path / "refined"
+    result = run_evaluate(f"--workdir={workdir}", f"--data={data}", f"--output={output}", "--refine_steps=3",
+                          "--bootstrap_samples=50")
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((output / "report.json").read_text())
+    refinement = report["refinement"]
+    assert refinement["options"]["steps"] == 3
+    assert set(refinement["rows"]) == {"refined_lowres_only", "refined_f1_finetune"}
+    for row in refinement["rows"].values():
+        assert np.isfinite(row["psnr"]) and 0.0 <= row["C_i"] <= 1.0 and 0.0 <= row["C_g"] <= 1.0
+    psnr = refinement["comparisons"]["PSNR: (ii) above bicubic, the CNN baseline and F"]
+    assert set(psnr["differences"]) == {"bicubic", "cnn", "f1_finetune"}
+    # The refined rows differ from F's: refinement moved the codes.
+    assert refinement["rows"]["refined_f1_finetune"]["psnr"] != report["table2"]["f1_finetune"]["psnr"]
+    markdown = (output / "report.md").read_text()
+    assert "## Test-time refinement" in markdown and "(ii) refined from F, the voice's prior" in markdown
+    assert (output / "figures" / "refinement.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert set(report["table1"]) == TABLE1 and set(report["table2"]) == TABLE2  # the paper's tables unchanged

@@ -69,6 +69,21 @@ def test_single_pair_writes_one_hr_image(trained_smoke, inputs, tmp_path):
     assert size_of(out) == (CFG.hr_size, CFG.hr_size)
 
 
+def test_refine_steps_change_the_face_and_bad_values_are_refused(trained_smoke, inputs, tmp_path):
+    _, workdir, _ = trained_smoke
+    common = (f"--workdir={workdir}", f"--image={inputs['lr']}", f"--audio={inputs['voice']}")
+    plain, refined = tmp_path / "plain.png", tmp_path / "refined.png"
+    assert infer(*common, f"--output={plain}").returncode == 0
+    result = infer(*common, f"--output={refined}", "--refine_steps=3")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert size_of(refined) == (CFG.hr_size, CFG.hr_size)
+    assert not np.array_equal(np.asarray(Image.open(plain)), np.asarray(Image.open(refined)))
+    refused = infer(*common, f"--output={tmp_path / 'no.png'}", "--refine_steps=2", "--refine_learning_rate=0")
+    assert refused.returncode == 2 and error_lines(refused) == [
+        "error: refine learning rate must be positive, got 0.0"], refused.stderr
+    assert not (tmp_path / "no.png").exists()
+
+
 @pytest.mark.parametrize("image, panels", [("hr", 4), ("lr", 3)])
 def test_strip_has_hr_only_when_given(trained_smoke, inputs, tmp_path, image, panels):
     _, workdir, _ = trained_smoke

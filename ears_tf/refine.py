@@ -1,0 +1,96 @@
+"""Test-time refinement: the code fitted to the LR frame, kept near the voice's prior.
+
+The paper's answer is one forward pass, z = E_l(x_l) + F(E_l(x_l), E_a(a)), then G(z); nothing
+makes G(z) agree with the frame it came from. Refinement searches the code from there by Adam
+steps on, per example,
+
+    mean |down(G(z)) - x_l|^2  +  prior_weight * mean |z - z_prior|^2
+
+where `down` is the operator that made the LR frame (`layers.AuthorsDownsample16x`: the
+authors' contrast stretch and 8-bit rounding, differentiable by straight-through rounding)
+and z_prior is the code the model gave (the fused code with the voice; E_l's alone without).
+G runs with noise off, so a refinement is a function of its inputs: no random draws.
+
+The loop is `keras.ops.fori_loop` inside the backend's compiled function (a `tf.while_loop`
+in one `tf.function`; `jax.lax.fori_loop`), the gradient to the code each backend's own
+(`backends.value_and_input_gradient`), Adam's moments in the loop's state. Examples do not
+interact: the objective is summed over the batch, so each example's gradient is its own.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from keras import ops
+
+from ears_tf import backends
+from ears_tf.config import ConfigError
+from ears_tf.layers import AuthorsDownsample16x
+
+
+@dataclasses.dataclass(frozen=True)
+class RefineOptions:
+    steps: int = 0  # 0: no refinement, the model's own code
+    learning_rate: float = 0.01  # Adam's step on the code (the codes' entries are of order 1)
+    prior_weight: float = 0.1  # lambda: how far from the model's code the search may go
+    beta_1: float = 0.9
+    beta_2: float = 0.999
+    epsilon: float = 1e-8
+
+    def validate(self) -> "RefineOptions":
+        if self.steps < 0:
+            raise ConfigError(f"refine steps must be 0 or more, got {self.steps}")
+        if self.learning_rate <= 0:
+            raise ConfigError(f"refine learning rate must be positive, got {self.learning_rate}")
+        if self.prior_weight < 0:
+            raise ConfigError(f"refine prior weight must be 0 or more, got {self.prior_weight}")
+        return self
+
+
+def consistency_and_prior(generator, downsample, z, lr_image, z_prior):
+    """Per-example terms [N]: the LR consistency of G(z) and the squared distance to the prior."""
+    images = generator(z, noise_mode="off")  # [N, HR, HR, 3]
+    lr_again = downsample(images)  # [N, r, r, 3]
+    consistency = ops.mean(ops.square(lr_again - ops.cast(lr_image, lr_again.dtype)), axis=(1, 2, 3))
+    prior = ops.mean(ops.square(z - z_prior), axis=(1, 2))
+    return consistency, prior
+
+
+class Refiner:
+    """refine(z_prior [N, k, D], lr_image [N, r, r, 3]) -> (z [N, k, D], {"consistency", "prior"} [N])."""
+
+    def __init__(self, generator, options: RefineOptions):
+        self.generator, self.options = generator, options.validate()
+        cfg = generator.model_config
+        self.downsample = AuthorsDownsample16x(name="authors_downsample")
+        self.downsample.build((None, cfg.hr_size, cfg.hr_size, 3))
+        self.backend = backends.current()  # resolved here: a traced function imports nothing
+        self._compiled = self.backend.compiled_function(self._refine)
+
+    def __call__(self, z_prior, lr_image):
+        z_prior = ops.convert_to_tensor(z_prior, "float32")
+        if self.options.steps == 0:
+            consistency, prior = consistency_and_prior(self.generator, self.downsample, z_prior, lr_image, z_prior)
+            return z_prior, {"consistency": consistency, "prior": prior}
+        return self._compiled(z_prior, ops.convert_to_tensor(lr_image, "float32"))
+
+    def _refine(self, z_prior, lr_image):
+        options, backend = self.options, self.backend
+
+        def objective(z):
+            consistency, prior = consistency_and_prior(self.generator, self.downsample, z, lr_image, z_prior)
+            return ops.sum(consistency + options.prior_weight * prior), (consistency, prior)
+
+        def adam_step(step, state):
+            z, m, v = state
+            _, gradient = backend.value_and_input_gradient(objective, z)
+            m = options.beta_1 * m + (1.0 - options.beta_1) * gradient
+            v = options.beta_2 * v + (1.0 - options.beta_2) * ops.square(gradient)
+            t = ops.cast(step + 1, "float32")
+            m_hat = m / (1.0 - ops.power(options.beta_1, t))
+            v_hat = v / (1.0 - ops.power(options.beta_2, t))
+            return z - options.learning_rate * m_hat / (ops.sqrt(v_hat) + options.epsilon), m, v
+
+        zeros = ops.zeros_like(z_prior)
+        z, _, _ = ops.fori_loop(0, options.steps, adam_step, (z_prior, zeros, zeros))
+        consistency, prior = consistency_and_prior(self.generator, self.downsample, z, lr_image, z_prior)
+        return z, {"consistency": consistency, "prior": prior}
