@@ -4,7 +4,7 @@ from absl import flags
 
 from ears_tf import cli
 from ears_tf.errors import InputError
-from ears_tf.refine import RefineOptions
+from ears_tf.refine import TARGETS, RefineOptions
 
 flags.DEFINE_string("workdir", None, "A workdir every training stage has completed in (python -m ears_tf.train).")
 flags.DEFINE_string("data", None, "The records folder the workdir was trained on; its test split is evaluated.")
@@ -18,6 +18,8 @@ flags.DEFINE_integer("refine_steps", 0, "With N > 0, two more rows: E_l's code a
                      lower_bound=0)
 flags.DEFINE_float("refine_prior_weight", RefineOptions.prior_weight, "Refinement: the weight of the distance to the starting code.",
                    lower_bound=0.0)
+flags.DEFINE_enum("refine_target", RefineOptions.target, TARGETS,
+                  "Refinement: what the search moves, G's input code z or the mapping network's output w.")
 flags.DEFINE_float("refine_learning_rate", RefineOptions.learning_rate, "Refinement: Adam's step size on the code.", lower_bound=0.0)
 flags.mark_flags_as_required(["workdir", "data", "output"])
 FLAGS = flags.FLAGS
@@ -43,7 +45,7 @@ def main(argv):
     from ears_tf.evaluation.run import EvaluationOptions, evaluate
 
     refine = RefineOptions(steps=FLAGS.refine_steps, learning_rate=FLAGS.refine_learning_rate,
-                           prior_weight=FLAGS.refine_prior_weight).validate()
+                           prior_weight=FLAGS.refine_prior_weight, target=FLAGS.refine_target).validate()
     options = EvaluationOptions(batch_size=FLAGS.batch_size, max_examples=FLAGS.max_examples,
                                 bootstrap_samples=FLAGS.bootstrap_samples, seed=FLAGS.seed, refine=refine)
     result = evaluate(FLAGS.workdir, FLAGS.data, FLAGS.output, options)

@@ -6,6 +6,8 @@ steps on, per example,
 
     mean |down(G(z)) - x_l|^2  +  prior_weight * mean |z - z_prior|^2
 
+(or the same in w, the mapping network's output, with `target="w"`),
+
 where `down` is the operator that made the LR frame (`layers.AuthorsDownsample16x`: the
 authors' contrast stretch and 8-bit rounding, differentiable by straight-through rounding)
 and z_prior is the code the model gave (the fused code with the voice; E_l's alone without).
@@ -26,12 +28,17 @@ from ears_tf import backends
 from ears_tf.config import ConfigError
 from ears_tf.layers import AuthorsDownsample16x
 
+# What the search moves: G's per-layer input code z [N, k, D], or w [N, k, D], the mapping
+# network's output that the synthesis network reads (the space GAN inversion usually searches).
+TARGETS = ("z", "w")
+
 
 @dataclasses.dataclass(frozen=True)
 class RefineOptions:
     steps: int = 0  # 0: no refinement, the model's own code
     learning_rate: float = 0.01  # Adam's step on the code (the codes' entries are of order 1)
     prior_weight: float = 0.1  # lambda: how far from the model's code the search may go
+    target: str = "z"  # one of TARGETS
     beta_1: float = 0.9
     beta_2: float = 0.999
     epsilon: float = 1e-8
@@ -43,20 +50,29 @@ class RefineOptions:
             raise ConfigError(f"refine learning rate must be positive, got {self.learning_rate}")
         if self.prior_weight < 0:
             raise ConfigError(f"refine prior weight must be 0 or more, got {self.prior_weight}")
+        if self.target not in TARGETS:
+            raise ConfigError(f"refine target must be one of {', '.join(TARGETS)}, got {self.target!r}")
         return self
 
 
-def consistency_and_prior(generator, downsample, z, lr_image, z_prior):
-    """Per-example terms [N]: the LR consistency of G(z) and the squared distance to the prior."""
-    images = generator(z, noise_mode="off")  # [N, HR, HR, 3]
-    lr_again = downsample(images)  # [N, r, r, 3]
+def draw(generator, code, target: str):
+    """G's faces [N, HR, HR, 3] from a code of `target`'s space, noise off."""
+    if target == "w":
+        return generator.synthesis(code, noise_mode="off")
+    return generator(code, noise_mode="off")
+
+
+def consistency_and_prior(generator, downsample, code, lr_image, prior_code, target: str = "z"):
+    """Per-example terms [N]: the LR consistency of G's face and the squared distance to the prior."""
+    lr_again = downsample(draw(generator, code, target))  # [N, r, r, 3]
     consistency = ops.mean(ops.square(lr_again - ops.cast(lr_image, lr_again.dtype)), axis=(1, 2, 3))
-    prior = ops.mean(ops.square(z - z_prior), axis=(1, 2))
+    prior = ops.mean(ops.square(code - prior_code), axis=(1, 2))
     return consistency, prior
 
 
 class Refiner:
-    """refine(z_prior [N, k, D], lr_image [N, r, r, 3]) -> (z [N, k, D], {"consistency", "prior"} [N])."""
+    """refine(z_prior [N, k, D], lr_image [N, r, r, 3]) -> (code [N, k, D] in the target's space,
+    {"consistency", "prior"} [N]); `draw(code)` gives the faces."""
 
     def __init__(self, generator, options: RefineOptions):
         self.generator, self.options = generator, options.validate()
@@ -66,18 +82,18 @@ class Refiner:
         self.backend = backends.current()  # resolved here: a traced function imports nothing
         self._compiled = self.backend.compiled_function(self._refine)
 
+    def draw(self, code):
+        return draw(self.generator, code, self.options.target)
+
     def __call__(self, z_prior, lr_image):
-        z_prior = ops.convert_to_tensor(z_prior, "float32")
-        if self.options.steps == 0:
-            consistency, prior = consistency_and_prior(self.generator, self.downsample, z_prior, lr_image, z_prior)
-            return z_prior, {"consistency": consistency, "prior": prior}
-        return self._compiled(z_prior, ops.convert_to_tensor(lr_image, "float32"))
+        return self._compiled(ops.convert_to_tensor(z_prior, "float32"), ops.convert_to_tensor(lr_image, "float32"))
 
     def _refine(self, z_prior, lr_image):
-        options, backend = self.options, self.backend
+        options, backend, target = self.options, self.backend, self.options.target
+        start = self.generator.map(z_prior) if target == "w" else z_prior  # [N, k, D]
 
-        def objective(z):
-            consistency, prior = consistency_and_prior(self.generator, self.downsample, z, lr_image, z_prior)
+        def objective(code):
+            consistency, prior = consistency_and_prior(self.generator, self.downsample, code, lr_image, start, target)
             return ops.sum(consistency + options.prior_weight * prior), (consistency, prior)
 
         def adam_step(step, state):
@@ -90,7 +106,9 @@ class Refiner:
             v_hat = v / (1.0 - ops.power(options.beta_2, t))
             return z - options.learning_rate * m_hat / (ops.sqrt(v_hat) + options.epsilon), m, v
 
-        zeros = ops.zeros_like(z_prior)
-        z, _, _ = ops.fori_loop(0, options.steps, adam_step, (z_prior, zeros, zeros))
-        consistency, prior = consistency_and_prior(self.generator, self.downsample, z, lr_image, z_prior)
-        return z, {"consistency": consistency, "prior": prior}
+        zeros = ops.zeros_like(start)
+        code = start
+        if options.steps:
+            code, _, _ = ops.fori_loop(0, options.steps, adam_step, (start, zeros, zeros))
+        consistency, prior = consistency_and_prior(self.generator, self.downsample, code, lr_image, start, target)
+        return code, {"consistency": consistency, "prior": prior}

@@ -42,6 +42,15 @@ def test_refinement_fits_the_lr_frame(setting):
     assert np.isfinite(z).all() and (end["prior"] > 0).all()
 
 
+def test_refinement_in_w_starts_at_the_mapped_code_and_fits_the_frame(setting):
+    generator, lr, z_prior = setting
+    w, start = refine(setting, steps=0, target="w")
+    np.testing.assert_allclose(w, np.asarray(generator.map(z_prior)), atol=1e-5)
+    assert (start["prior"] == 0).all()
+    _, end = refine(setting, steps=20, prior_weight=0.0, learning_rate=0.05, target="w")
+    assert (end["consistency"] < 0.7 * start["consistency"]).all(), (start, end)
+
+
 def test_the_prior_weight_holds_the_code_near_the_model_s(setting):
     _, free = refine(setting, steps=10, prior_weight=0.0, learning_rate=0.05)
     _, held = refine(setting, steps=10, prior_weight=100.0, learning_rate=0.05)
@@ -62,6 +71,7 @@ def test_refinement_is_a_function_of_its_inputs_example_by_example(setting):
     ({"steps": -1}, "steps must be 0 or more"),
     ({"learning_rate": 0.0}, "learning rate must be positive"),
     ({"prior_weight": -1.0}, "prior weight must be 0 or more"),
+    ({"target": "noise"}, "target must be one of z, w"),
 ])
 def test_bad_refine_options_are_refused(options, message):
     with pytest.raises(ConfigError, match=message):

@@ -61,15 +61,14 @@ class DemoRunner:
         self._images = images
         self._audio_code = tf.function(model.encoder_audio, reduce_retracing=True)
         self._fused_code = tf.function(lambda lr, z_a: model.latents(lr, audio_code=z_a), reduce_retracing=True)
-        self._generate = tf.function(model.generate, reduce_retracing=True)
         self._refiners = {}  # steps -> Refiner, each traced once
 
     def refine(self, lr, audio_code, steps: int) -> np.ndarray:
         """G of the fused code refined by `steps` Adam steps against the LR frame (`ears_tf/refine.py`)."""
         if steps not in self._refiners:
             self._refiners[steps] = Refiner(self.model.generator, RefineOptions(steps=steps))
-        z, _ = self._refiners[steps](self._fused_code(lr, audio_code), lr)
-        return self._generate(z)
+        refiner = self._refiners[steps]
+        return refiner.draw(refiner(self._fused_code(lr, audio_code), lr)[0])
 
     def _waveform(self, path, display_name: str) -> np.ndarray:
         waveform = inputs.load_waveform(path, self.model_config)

@@ -95,7 +95,7 @@ def refinement_comparisons(psnr: dict, identity_correct: dict, gender_correct: d
 def _refinement_lines(refinement: dict) -> list:
     options = refinement["options"]
     lines = ["", "## Test-time refinement", "",
-             f"Each code refined by {options['steps']} Adam steps (step {options['learning_rate']}) on the LR "
+             f"Each code ({options['target']}) refined by {options['steps']} Adam steps (step {options['learning_rate']}) on the LR "
              f"consistency through the authors' operator plus {options['prior_weight']} x the squared distance to "
              "the code it started from (`ears_tf/refine.py`); not in the paper.", ""]
     rows = [[REFINEMENT_LABELS[row], f"{r['psnr']:.2f}", f"{r['ssim']:.3f}", _percent(r["C_i"]), _interval(r["C_i_ci"]),

@@ -104,7 +104,7 @@ class Models:
             # (i) from E_l's code, no voice: a PULSE-like search; (ii) from F's code, the voice's prior.
             for row, prior in ((REFINED_LOWRES, self.resolvers[variants.LOWRES_ONLY.name].latents(lr)),
                                (REFINED_FUSED, swap.latents(lr, audio_code=swap_codes))):
-                images[row] = swap.generate(self.refiner(prior, lr)[0])
+                images[row] = self.refiner.draw(self.refiner(prior, lr)[0])
         predictions = {
             name: (tf.argmax(self.identity(image), -1), tf.argmax(self.gender(image), -1))
             for name, image in images.items()

@@ -21,7 +21,7 @@ from ears_tf.variants import DEFAULT, VARIANT_NAMES
 from ears_tf import cli
 from ears_tf.errors import InputError
 from ears_tf.precision import PRECISIONS
-from ears_tf.refine import RefineOptions
+from ears_tf.refine import TARGETS, RefineOptions
 
 flags.DEFINE_string("workdir", None, "Workdir of a trained run (python -m ears_tf.train --stage=all).")
 flags.DEFINE_enum("variant", DEFAULT.name, VARIANT_NAMES,
@@ -42,6 +42,8 @@ flags.DEFINE_integer("refine_steps", 0, "Adam steps fitting each code to its LR 
                      "(ears_tf/refine.py); 0: the model's forward pass alone.", lower_bound=0)
 flags.DEFINE_float("refine_prior_weight", RefineOptions.prior_weight,
                    "Refinement: the weight of the distance to the model's code (lambda).", lower_bound=0.0)
+flags.DEFINE_enum("refine_target", RefineOptions.target, TARGETS,
+                  "Refinement: what the search moves, G's input code z or the mapping network's output w.")
 flags.DEFINE_float("refine_learning_rate", RefineOptions.learning_rate, "Refinement: Adam's step size on the code.",
                    lower_bound=0.0)
 flags.mark_flag_as_required("workdir")
@@ -71,7 +73,7 @@ def main(argv):
 
     precision.apply(FLAGS.precision)
     refine = RefineOptions(steps=FLAGS.refine_steps, learning_rate=FLAGS.refine_learning_rate,
-                           prior_weight=FLAGS.refine_prior_weight).validate()
+                           prior_weight=FLAGS.refine_prior_weight, target=FLAGS.refine_target).validate()
 
     if batch:
         modes.run_folder(FLAGS.workdir, FLAGS.variant, FLAGS.image_dir, FLAGS.audio_dir, FLAGS.output_dir,

@@ -39,7 +39,7 @@ def low_res_companion(workdir, model):
 
 
 _COMPILED = weakref.WeakKeyDictionary()  # model -> its traced forward pass, traced once per model
-_REFINERS = weakref.WeakKeyDictionary()  # model -> {RefineOptions: (traced code, Refiner, traced G)}
+_REFINERS = weakref.WeakKeyDictionary()  # model -> {RefineOptions: (traced code, Refiner, its traced G)}
 
 
 def super_resolve(model, lr_images: np.ndarray, waveforms: np.ndarray, batch_size: int = 16,
@@ -63,7 +63,7 @@ def _refining(model, refine: RefineOptions):
     if refine not in per_model:
         ref = weakref.ref(model)
         latents = tf.function(lambda lr, waveform: ref().latents(lr, waveform), reduce_retracing=True)
-        generate = tf.function(lambda z: ref().generate(z), reduce_retracing=True)
-        per_model[refine] = (latents, Refiner(model.generator, refine), generate)
-    latents, refiner, generate = per_model[refine]
-    return lambda lr, waveform: generate(refiner(latents(lr, waveform), lr)[0])
+        refiner = Refiner(model.generator, refine)
+        per_model[refine] = (latents, refiner, tf.function(refiner.draw, reduce_retracing=True))
+    latents, refiner, draw = per_model[refine]
+    return lambda lr, waveform: draw(refiner(latents(lr, waveform), lr)[0])
