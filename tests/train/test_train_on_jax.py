@@ -129,3 +129,13 @@ def test_two_devices_train_as_one(smoke_data, tmp_path):
     assert re.search(r"^classifiers: global batch (\d+) = (\d+) per device x 2 devices", output, re.M), output
     assert len(one) == 3 and one[0] > 0
     np.testing.assert_allclose(two, one, rtol=2e-3)
+
+
+def test_keras_backend_alone_chooses_jax(smoke_data, tmp_path):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="jax")
+    result = subprocess.run([sys.executable, "-m", "ears_tf.train", "--preset=smoke", "--stage=sr_baseline",
+                             f"--data={smoke_data}", f"--workdir={tmp_path}", "--steps=1", "--eval_every=1000"],
+                            capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    index = json.loads((tmp_path / "sr_baseline" / "checkpoints" / "arrays.json").read_text())
+    assert index["backend"] == "jax"
