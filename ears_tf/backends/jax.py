@@ -49,6 +49,13 @@ def value_and_input_gradient(fn, x):
     return aux, gradient
 
 
+def require_no_loss_scaling(*optimizers) -> None:
+    """Float16's dynamic loss scaling is TensorFlow's path; a JAX step takes plain optimizers."""
+    if any(isinstance(o, keras.optimizers.LossScaleOptimizer) for o in optimizers):
+        raise ValueError("under JAX, use --precision=mixed_bfloat16 or float32 (float16 loss scaling is "
+                         "TensorFlow's path)")
+
+
 def stateless(fn, variables: list, values: list):
     """(fn()'s result, the values of `variables` after it) with each variable read as its value:
     what fn assigns (seed generators' states, running averages) comes back instead of changing

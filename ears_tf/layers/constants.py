@@ -24,11 +24,16 @@ def child_options(layer: keras.layers.Layer) -> dict:
     return {"dtype": layer.dtype_policy}
 
 
-def state_weights(model) -> list:
-    """`model.weights` but the constants: the weights a file or a converter must supply."""
+def without_constants(model, variables: list) -> list:
+    """`variables` of `model` but its constants (which `build` remakes from the config)."""
     constants = {id(w) for layer in model._flatten_layers(include_self=True) if isinstance(layer, ConstantsLayer)
                  for w in layer.weights}
-    return [w for w in model.weights if id(w) not in constants]
+    return [v for v in variables if id(v) not in constants]
+
+
+def state_weights(model) -> list:
+    """`model.weights` but the constants: the weights a file or a converter must supply."""
+    return without_constants(model, model.weights)
 
 
 def image_options(layer: keras.layers.Layer) -> dict:

@@ -89,9 +89,9 @@ def main(argv):
         print(f"precision: {FLAGS.precision}")
     if keras.backend.backend() == "jax":
         strategy = None
-        for flag, allowed in (("strategy", "default"), ("cpu_replicas", 1), ("data_service", None),
+        for flag, allowed in (("strategy", ("default",)), ("cpu_replicas", (1,)), ("data_service", (None,)),
                               ("precision", ("float32", "mixed_bfloat16"))):
-            if FLAGS[flag].value not in (allowed if isinstance(allowed, tuple) else (allowed,)):
+            if FLAGS[flag].value not in allowed:
                 raise InputError(f"--{flag}", f"{FLAGS[flag].value} is TensorFlow's; under --backend=jax the trainer "
                                               "runs on one device, in float32 or mixed_bfloat16")
     else:

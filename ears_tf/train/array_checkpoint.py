@@ -21,7 +21,7 @@ import numpy as np
 import keras
 
 from ears_tf.errors import InputError
-from ears_tf.layers.constants import ConstantsLayer
+from ears_tf.layers.constants import without_constants
 from ears_tf.workdir.atomic import atomic_path, write_json
 
 INDEX = "arrays.json"  # this format's index: {"backend", "checkpoints": [file, ...] oldest first}
@@ -36,9 +36,7 @@ def checkpoint_variables(items: dict) -> dict:
     named = {}
     for item, trackable in items.items():
         if isinstance(trackable, keras.layers.Layer):
-            constants = {id(w) for layer in trackable._flatten_layers(include_self=True)
-                         if isinstance(layer, ConstantsLayer) for w in layer.weights}
-            variables = [v for v in trackable.variables if id(v) not in constants]
+            variables = without_constants(trackable, trackable.variables)
         elif isinstance(trackable, keras.optimizers.Optimizer):
             variables = trackable.variables
         else:

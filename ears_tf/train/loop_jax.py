@@ -41,6 +41,7 @@ class JaxRuntime(Runtime):
         self.options = options
         self.role = workers.Role(task_id=0, index=0, num_workers=1, chief=True)
         self._step = 0
+        self._synced_at = None  # the step whose state the Keras variables hold
         devices = jax.local_devices()
         self.distribution = keras.distribution.DataParallel(devices=devices) if len(devices) > 1 else None
 
@@ -89,6 +90,9 @@ class JaxRuntime(Runtime):
         return advance
 
     def sync(self):
+        if self._synced_at == self._step:  # a checkpoint and an evaluation at one step: one copy
+            return
+        self._synced_at = self._step
         # Copies: the next step donates its state's buffers, which the variables must not share.
         # On one device, as the stage's eager evaluation and export read them.
         device = jax.local_devices()[0]

@@ -46,9 +46,7 @@ class JaxModelStageStep:
     """`state, metrics = step(state, batch)` for a `ModelStage`: its loss terms are the metrics."""
 
     def __init__(self, stage):
-        if type(stage.optimizer).__name__ == "LossScaleOptimizer":
-            raise ValueError("under JAX, use --precision=mixed_bfloat16 or float32 (float16 loss scaling is "
-                             "TensorFlow's path)")
+        jax_backend.require_no_loss_scaling(stage.optimizer)
         self.stage = stage
         self.trainable = stage.trainable_variables
         trainable_ids = {id(v) for v in self.trainable}

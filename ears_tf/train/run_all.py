@@ -139,7 +139,9 @@ def evaluate_once(data_dir, workdir, rerun: bool, seed: int) -> bool:
         # The evaluation is TensorFlow code over the workdir's .keras files, which load under any backend.
         command = [sys.executable, "-m", "ears_tf.evaluate", f"--workdir={workdir}", f"--data={data_dir}",
                    f"--output={output}", f"--seed={seed}"]
-        subprocess.run(command, check=True, env=dict(os.environ, KERAS_BACKEND="tensorflow"))
+        status = subprocess.run(command, env=dict(os.environ, KERAS_BACKEND="tensorflow")).returncode
+        if status:  # it printed its own error
+            sys.exit(status)
         print(f"evaluation in {time.perf_counter() - start:.0f} s (TensorFlow, in its own process)", flush=True)
         return True
     result = evaluate(workdir, data_dir, output, EvaluationOptions(seed=seed))

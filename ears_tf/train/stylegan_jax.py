@@ -23,9 +23,7 @@ class JaxStyleGANStep:
     """G + D steps of a built `GAN`: `state = step(state, reals, r1=..., res_log2=...)`."""
 
     def __init__(self, gan: GAN, options: StyleGANOptions, batch_size: int, growth=None, seed: int = 0):
-        if type(gan.g_optimizer).__name__ == "LossScaleOptimizer":
-            raise ValueError("under JAX, use --precision=mixed_bfloat16 or float32 (float16 loss scaling is "
-                             "TensorFlow's path)")
+        jax_backend.require_no_loss_scaling(gan.g_optimizer, gan.d_optimizer)
         self.gan, self.options, self.batch_size, self.growth, self.seed = gan, options, batch_size, growth, seed
         g, d = gan.generator, gan.discriminator
         ladders = lambda ladder: ladder.non_trainable_variables if ladder is not None else []  # noqa: E731
