@@ -94,7 +94,7 @@ def stylegan_steps(preset, batch: int):
         from ears_tf.train.stylegan_jax import JaxStyleGANStep
 
         options = stylegan_step.StyleGANOptions()
-        step = JaxStyleGANStep(stylegan_step.build_gan(preset, options), options, batch)
+        step = JaxStyleGANStep(stylegan_step.build_gan(preset, options, batch), options, batch)
         holder = {"state": step.initial_state()}
         reals = jax.device_put(reals)
 

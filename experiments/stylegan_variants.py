@@ -4,7 +4,7 @@
       [--data=data/quickstart] [--steps=2500] [--eval_every=500] [--r1_gamma=10] [--lr=2e-3] [--d_lr=0] \
       [--hr_size=64] [--batch_size=16] [--fmap_base=512] [--fmap_max=64] [--train_noise=true] \
       [--blur_sigma=0] [--blur_fade_images=20000] [--grow_from=0] [--grow_stable_images=10000] \
-      [--grow_fade_images=10000]
+      [--grow_fade_images=10000] [--restart_adam=false]
 
 Each run writes the stage's usual outputs (sample grids with noise const and off,
 metrics.jsonl) under --workdir. --features_from copies a workdir's trained feature
@@ -38,6 +38,7 @@ flags.DEFINE_integer("blur_fade_images", 20_000, "Images over which the D input 
 flags.DEFINE_integer("grow_from", 0, "Progressive growing from this resolution (0: fixed resolution).")
 flags.DEFINE_integer("grow_stable_images", 10_000, "Growing: images at each resolution before the next fades in.")
 flags.DEFINE_integer("grow_fade_images", 10_000, "Growing: images over which each new resolution fades in.")
+flags.DEFINE_boolean("restart_adam", False, "Growing: Adam's moments restart at each fade's start and end.")
 FLAGS = flags.FLAGS
 
 
@@ -107,7 +108,7 @@ def main(argv):
     features_dir = os.path.dirname(layout.FEATURE_NET.path(FLAGS.workdir))
     if FLAGS.features_from and not os.path.isdir(features_dir):
         shutil.copytree(FLAGS.features_from, features_dir)
-    options = StyleGANOptions(r1_gamma=FLAGS.r1_gamma)
+    options = StyleGANOptions(r1_gamma=FLAGS.r1_gamma, restart_adam_at_fades=FLAGS.restart_adam)
     stage = VariantStage(cfg, FLAGS.data, FLAGS.workdir, batch_size=FLAGS.batch_size, options=options)
     print(loop.run(stage, loop.LoopOptions(workdir=FLAGS.workdir, steps=FLAGS.steps, jit_compile=False,
                                            eval_every=FLAGS.eval_every)))

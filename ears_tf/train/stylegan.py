@@ -53,7 +53,7 @@ class StyleGANStage(Stage):
 
     def build(self, strategy):
         self.num_replicas = strategy.num_replicas_in_sync
-        self.gan = gan = stylegan_step.build_gan(self.config, self.options)
+        self.gan = gan = stylegan_step.build_gan(self.config, self.options, self.batch_size)
         self.generator, self.generator_ema, self.discriminator = gan.generator, gan.generator_ema, gan.discriminator
         self.to_rgb, self.to_rgb_ema, self.from_rgb = gan.to_rgb, gan.to_rgb_ema, gan.from_rgb
         self.g_optimizer, self.d_optimizer = gan.g_optimizer, gan.d_optimizer

@@ -18,6 +18,7 @@ import keras
 from ears_tf import backends, losses, precision
 from ears_tf.config import Config
 from ears_tf.models import Discriminator, Generator, growing
+from ears_tf.train.restarting_adam import RestartingAdam, fade_restart_steps
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +31,9 @@ class StyleGANOptions:
     style_mixing: float = 0.9
     ema_half_life_images: int = 10_000
     ema_rampup: float = 0.05  # half-life at most this share of the images seen so far
+    # While growing, Adam's moments restart whenever a resolution starts or finishes fading in,
+    # as StyleGAN v1 resets its optimizers (`train/restarting_adam.py`).
+    restart_adam_at_fades: bool = False
     sample_grid: int = 8  # an 8 x 8 grid of fixed latents
     fd_samples: int = 512
 
@@ -62,9 +66,10 @@ class GAN:
         return list(zip(self.generator.trainable_variables, self.generator_ema.trainable_variables)) + extra
 
 
-def build_gan(config: Config, options: StyleGANOptions) -> GAN:
+def build_gan(config: Config, options: StyleGANOptions, batch_size: int) -> GAN:
     """G, its EMA copy (same weights), D and, while growing, the ToRGB / FromRGB ladders, all
-    built; Adam for G and D, built over their variables (so a restore matches their slots)."""
+    built; Adam for G and D, built over their variables (so a restore matches their slots).
+    `batch_size` places the growing schedule's fades in steps, where Adam restarts."""
     cfg = config.model
     generator = Generator(cfg, name="generator")
     generator_ema = Generator(cfg, name="generator_ema")
@@ -83,9 +88,12 @@ def build_gan(config: Config, options: StyleGANOptions) -> GAN:
         for ladder in ladders.values():
             ladder.build()
         ladders["to_rgb_ema"].set_weights(ladders["to_rgb"].get_weights())
-    rate = config.train.gan_learning_rate
-    make = lambda: precision.loss_scaled(  # noqa: E731
-        keras.optimizers.Adam(rate, beta_1=options.beta_1, beta_2=options.beta_2, epsilon=options.epsilon))
+    growth = config.train.stylegan_growth
+    restarts = (fade_restart_steps(growth, cfg.resolution_log2, batch_size)
+                if growth is not None and options.restart_adam_at_fades else ())
+    make = lambda: precision.loss_scaled(RestartingAdam(  # noqa: E731
+        config.train.gan_learning_rate, beta_1=options.beta_1, beta_2=options.beta_2, epsilon=options.epsilon,
+        restart_steps=restarts))
     gan = GAN(generator, generator_ema, discriminator, make(), make(), **ladders)
     gan.g_optimizer.build(gan.g_variables)
     gan.d_optimizer.build(gan.d_variables)

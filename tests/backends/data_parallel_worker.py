@@ -28,7 +28,7 @@ def main() -> None:
     preset = config.get_preset("smoke")
     cfg, options = preset.model, stylegan_step.StyleGANOptions()
     keras.utils.set_random_seed(0)
-    gan = stylegan_step.build_gan(preset, options)
+    gan = stylegan_step.build_gan(preset, options, BATCH)
     rng = np.random.default_rng(0)
     reals = rng.uniform(-1, 1, (BATCH, cfg.hr_size, cfg.hr_size, 3)).astype(np.float32)
     fakes = rng.uniform(-1, 1, (BATCH, cfg.hr_size, cfg.hr_size, 3)).astype(np.float32)

@@ -41,7 +41,7 @@ def main(folder: str) -> None:
     cfg = preset.model
     options = stylegan_step.StyleGANOptions()
     keras.utils.set_random_seed(1)
-    gan = stylegan_step.build_gan(preset, options)
+    gan = stylegan_step.build_gan(preset, options, BATCH)
     models = {"g": gan.generator, "d": gan.discriminator}
     weights_path, inputs_path = os.path.join(folder, "weights.npz"), os.path.join(folder, "inputs.npz")
     if not os.path.exists(weights_path):

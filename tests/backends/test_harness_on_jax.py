@@ -18,9 +18,18 @@ def run_under(backend: str, *pytest_args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 
-def test_every_layer_and_model_contract_a_g_and_d_step_and_refinement_pass_under_jax():
-    # The F3 model stands for the other variants, whose parts it contains (they cost 30 s more).
-    result = run_under("jax", "tests/layers", "tests/models", "tests/backends/test_jax_step.py", "tests/test_refine.py",
-                       "-k", "contract and not other_variants or g_and_d_step or refine")
+def passed_every_test(result: subprocess.CompletedProcess) -> None:
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert " passed" in result.stdout and "failed" not in result.stdout and " skipped" not in result.stdout
+
+
+def test_every_model_contract_a_g_and_d_step_refinement_and_adam_restarts_pass_under_jax():
+    # The models are built of every layer; the F3 model stands for the other variants (slow-marked).
+    passed_every_test(run_under("jax", "tests/models", "tests/backends/test_jax_step.py", "tests/test_refine.py",
+                                "tests/train/test_restarting_adam.py",
+                                "-k", "contract or g_and_d_step or refine or restart"))
+
+
+@pytest.mark.slow  # 60 s on 2 cores; the models' contracts above use every layer
+def test_every_layer_contract_passes_under_jax():
+    passed_every_test(run_under("jax", "tests/layers", "-k", "contract"))

@@ -34,7 +34,7 @@ def test_a_g_and_d_step_compiles_and_returns_its_state(growing):
         preset = dataclasses.replace(preset, train=dataclasses.replace(
             preset.train, stylegan_growth=config.GrowthSchedule(8, 16, 16))).validate()
     options = stylegan_step.StyleGANOptions()
-    gan = stylegan_step.build_gan(preset, options)
+    gan = stylegan_step.build_gan(preset, options, BATCH)
     step = JaxStyleGANStep(gan, options, BATCH, growth=preset.train.stylegan_growth)
     state = step.initial_state()
     first = {name: [np.asarray(v) for v in values] for name, values in state.items() if isinstance(values, list)}

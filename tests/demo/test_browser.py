@@ -3,10 +3,6 @@ Selenium against `python -m ears_tf.demo` on a loopback port, over a smoke workd
 import io
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import numpy as np
@@ -14,35 +10,13 @@ import pytest
 import scipy.io.wavfile
 from PIL import Image
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+from experiments.demo_screenshot import CHROMEDRIVER, CHROMIUM, chromium, serve, submit
+
 pytest.importorskip("gradio", reason="the demo extra is not installed (pip install -e '.[demo]')")
 pytest.importorskip("selenium", reason="selenium is not installed (pip install -e '.[dev]')")
 if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
     pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
                 allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(workdir, log_path):
-    port = free_port()
-    log = open(log_path, "w")
-    process = subprocess.Popen([sys.executable, "-m", "ears_tf.demo", f"--workdir={workdir}", f"--port={port}"],
-                               stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        assert process.poll() is None, open(log_path).read()[-3000:]
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            return process, f"http://127.0.0.1:{port}/"
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise AssertionError(f"the demo did not answer in 120 s: {open(log_path).read()[-3000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -55,18 +29,7 @@ def server(trained_smoke, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tmp_path_factory.mktemp("chromium_profile")
-    # The flags that keep Chromium off the network on a machine without one.
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1400,1200"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = chromium(tmp_path_factory.mktemp("chromium_profile"))
     yield driver
     driver.quit()
 
@@ -81,29 +44,12 @@ def uploads(tmp_path_factory):
     return folder
 
 
-def submit(browser, url, face, voice):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    browser.get(url)
-    wait = WebDriverWait(browser, 90)
-    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#face input[type=file]")
-               and b.find_elements(By.CSS_SELECTOR, "#voice input[type=file]"))
-    browser.find_element(By.CSS_SELECTOR, "#face input[type=file]").send_keys(str(face))
-    browser.find_element(By.CSS_SELECTOR, "#voice input[type=file]").send_keys(str(voice))
-    # Submit once both uploads reached the server: the file's name (stem and extension in two
-    # elements) and the audio player are shown.
-    wait.until(lambda b: face.stem in b.find_element(By.CSS_SELECTOR, "#face").text)
-    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#voice audio"))
-    browser.find_element(By.CSS_SELECTOR, "#run").click()
-    return wait
-
-
-def test_a_face_and_a_voice_give_a_face(server, browser, uploads, trained_smoke, tmp_path):
+def test_a_face_and_two_voices_give_a_face_its_refinement_and_the_mixing_strip(server, browser, uploads, tmp_path):
     from selenium.webdriver.common.by import By
 
-    wait = submit(browser, server, uploads / "face.png", uploads / "voice.wav")
-    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#fused img"))
+    # The slider and the second voice as experiments/demo_screenshot.py sets them for the docs.
+    wait = submit(browser, server, uploads / "face.png", uploads / "voice.wav", uploads / "voice.wav", refine_steps=10)
+    wait.until(lambda b: all(b.find_elements(By.CSS_SELECTOR, f"#{panel} img") for panel in ("fused", "refined", "mix")))
     src = browser.find_element(By.CSS_SELECTOR, "#fused img").get_attribute("src")
     image = np.asarray(Image.open(io.BytesIO(urllib.request.urlopen(src, timeout=30).read())).convert("RGB"))
     from ears_tf.config import get_preset
@@ -111,7 +57,8 @@ def test_a_face_and_a_voice_give_a_face(server, browser, uploads, trained_smoke,
     size = get_preset("smoke").model.hr_size
     assert image.shape == (size, size, 3)
     assert image.std() > 5.0  # not blank
-    assert "s on this machine" in browser.find_element(By.CSS_SELECTOR, "#status").text
+    status = browser.find_element(By.CSS_SELECTOR, "#status").text
+    assert "s on this machine" in status and "the refinement's 10 steps took" in status
     browser.save_screenshot(str(tmp_path / "demo.png"))
     assert (tmp_path / "demo.png").stat().st_size > 10_000
 

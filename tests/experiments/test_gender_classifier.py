@@ -1,4 +1,5 @@
 """`experiments/gender_classifier.py` and `audio_gender_ceiling.py`: C_g's verdicts on real and generated faces."""
+import pytest
 import os
 import re
 import shutil
@@ -44,6 +45,7 @@ def test_audio_gender_ceiling_prints_the_l1_baselines_and_the_three_c_g_rows(tra
         assert len(row) == 1 and all(0.0 <= v <= 1.0 for v in shares(row[0])), label
 
 
+@pytest.mark.slow  # 15 s on 2 cores: the experiment's second run
 def test_audio_gender_ceiling_without_pretrain_audio_leaves_out_the_e_a_rows(trained_smoke, tmp_path):
     data, workdir, _ = trained_smoke
     for name in ("config.json", "stylegan", "encoder_hr", "classifiers"):

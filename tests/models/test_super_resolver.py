@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from ears_tf import config, models
 from ears_tf.models.super_resolver import part_names
@@ -24,6 +25,7 @@ class SuperResolverTest(TestCase):
     def test_contract_of_f3(self):
         self._check_contracts(["f3_finetune"])
 
+    @pytest.mark.slow  # 30 s on 2 cores: F3 holds every part these variants have
     def test_contract_of_the_other_variants(self):
         self._check_contracts(["f1_finetune", "lowres_only", "audio_only"])
 

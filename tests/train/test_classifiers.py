@@ -1,5 +1,6 @@
 import dataclasses
 
+import pytest
 import numpy as np
 import keras
 import tensorflow as tf
@@ -52,6 +53,7 @@ def _trained_classifier_weights(data, workdir, seed):
     return [v.numpy() for v in stage.trainable_variables]
 
 
+@pytest.mark.slow  # 40 s on 2 cores: three classifier runs; test_augment_and_blur_are_functions_of_their_seed covers the seeds
 def test_the_judges_are_the_same_function_of_the_data_in_every_run(smoke_data, tmp_path):
     # The evaluation's claims compare runs; classifiers that differed between runs made the count move
     # with their own training path (5 of 8 claims to 2 on the same models).

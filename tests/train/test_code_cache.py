@@ -82,7 +82,9 @@ def test_stage_targets_from_the_cache_equal_those_computed_per_step(trained_smok
     np.testing.assert_allclose(cached.target_code(batch).numpy(), expected, atol=1e-5)
 
 
-@pytest.mark.parametrize("stage_class", [PretrainLowresStage, PretrainAudioStage, FusionStage])
+@pytest.mark.parametrize("stage_class", [  # 20 s each on 2 cores: the fusion stage's step holds the others' parts
+    pytest.param(PretrainLowresStage, marks=pytest.mark.slow), pytest.param(PretrainAudioStage, marks=pytest.mark.slow),
+    FusionStage])
 def test_a_step_on_cached_targets_compiles_with_xla(trained_smoke, stage_class):
     # --jit=true (the default on a GPU) compiles each stage's step, cache lookup and batch included.
     data, workdir, _ = trained_smoke

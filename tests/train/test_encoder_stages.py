@@ -195,6 +195,7 @@ def test_all_refuses_a_non_empty_folder_without_records(tmp_path):
     assert not (tmp_path / "wd").exists()
 
 
+@pytest.mark.slow  # 35 s on 2 cores: a VGG16 built and saved, then the stage trained on its features
 def test_encoder_hr_with_local_vgg16_weights(quickstart, tmp_path):
     import keras
 

@@ -39,6 +39,7 @@ def train_scalars(stage_dir) -> dict:
             if value.tag.startswith("train/")}
 
 
+@pytest.mark.slow  # 80 s on 2 cores: a two-worker TF cluster, stopped and restarted
 def test_sigterm_on_one_worker_checkpoints_the_cluster_and_a_restart_resumes(smoke_data, tmp_path):
     workdir, steps = tmp_path / "workdir", 24
     flags = ["--stage=stylegan", f"--steps={steps}", "--progress_every_s=0", "--checkpoint_every=1000"]
@@ -74,6 +75,7 @@ def test_sigterm_on_one_worker_checkpoints_the_cluster_and_a_restart_resumes(smo
     assert "global batch 4 = 2 per replica x 2 replicas in sync (2 workers, file input sharding)" in result.stdout
 
 
+@pytest.mark.slow  # 40 s on 2 cores: a two-worker TF cluster against one worker
 def test_two_workers_take_the_same_steps_as_one_with_the_same_global_batch(trained_smoke, tmp_path):
     data, trained, _ = trained_smoke
     one, two = tmp_path / "one", tmp_path / "two"
@@ -109,6 +111,7 @@ def test_two_workers_take_the_same_steps_as_one_with_the_same_global_batch(train
     assert not [f for f in files_under(two) if "workertemp" in f]
 
 
+@pytest.mark.slow  # 40 s on 2 cores: a tf.data service dispatcher, a worker and a trainer
 def test_the_launcher_starts_a_tf_data_service_and_the_stage_trains_from_it(smoke_data, tmp_path):
     # A dispatcher and one service worker started by the launcher; the trainer reads from them.
     result = launch(tmp_path / "workdir", smoke_data, "--stage=stylegan", "--steps=2", workers_=1, service_workers=1)

@@ -158,6 +158,7 @@ def test_progressive_growing_runs_in_the_loop_to_the_full_resolution(smoke_data,
     assert (tmp_path / "stylegan" / "generator.keras").exists()
 
 
+@pytest.mark.slow  # 25 s on 2 cores: two stage runs
 def test_a_fixed_resolution_checkpoint_resumed_with_growth_is_a_one_line_error(smoke_data, tmp_path):
     """Growing adds ladders the checkpoint lacks: refused before any step, naming the checkpoint."""
     from ears_tf import config

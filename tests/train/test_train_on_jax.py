@@ -114,6 +114,7 @@ def test_tensorflows_distribution_flags_are_refused_under_jax(smoke_data, tmp_pa
     assert not (tmp_path / "sr_baseline").exists()
 
 
+@pytest.mark.slow  # 30 s on 2 cores: tests/backends/test_data_parallel.py checks the split step's gradients
 def test_two_devices_train_as_one(smoke_data, tmp_path):
     """keras.distribution.DataParallel over two host devices: the batch split, the same losses."""
     def losses(workdir, **env_vars):

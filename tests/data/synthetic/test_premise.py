@@ -5,12 +5,14 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from ears_tf.data.synthetic import premise
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
+@pytest.mark.slow  # 75 s on 2 cores: a premise data set and its k-fold classifiers; the generator's design is fixed
 def test_check_synthetic_prints_the_premise_and_it_holds(premise_data):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(
