@@ -1,4 +1,8 @@
-"""`python -m ears_tf.data.synthetic --output=DIR [--preset=...] [--speakers=N] [--seed=S]`."""
+"""`python -m ears_tf.data.synthetic --output=DIR [--preset=...] [--speakers=N] [--videos_test=N] [--seed=S]`.
+
+The speakers' d1 and d2 videos do not depend on `--videos_test`: each video is drawn from its own
+seed, so a larger test split evaluates models trained on the smaller one's d1 and d2.
+"""
 import dataclasses
 import os
 import time
@@ -11,6 +15,7 @@ from ears_tf import cli
 flags.DEFINE_string("output", None, "Folder to create for the records, manifest.json and preview.png.")
 flags.DEFINE_enum("preset", "quickstart", PRESET_NAMES, "Preset giving image size and data set size.")
 flags.DEFINE_integer("speakers", None, "Number of speakers (default: the preset's).", lower_bound=2)
+flags.DEFINE_integer("videos_test", None, "Test videos per speaker (default: the preset's).", lower_bound=1)
 flags.DEFINE_integer("seed", 0, "Seed; the same seed gives byte-identical shards.")
 flags.DEFINE_integer("workers", None, "Worker processes (default: one per core).", lower_bound=1)
 flags.mark_flag_as_required("output")
@@ -20,8 +25,9 @@ FLAGS = flags.FLAGS
 def main(argv):
     del argv
     config = get_preset(FLAGS.preset)
-    if FLAGS.speakers is not None:
-        config = dataclasses.replace(config, data=dataclasses.replace(config.data, speakers=FLAGS.speakers)).validate()
+    sizes = {name: FLAGS[name].value for name in ("speakers", "videos_test") if FLAGS[name].value is not None}
+    if sizes:
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, **sizes)).validate()
     from ears_tf.workdir.atomic import check_writable
 
     check_writable(FLAGS.output)

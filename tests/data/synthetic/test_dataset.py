@@ -6,6 +6,7 @@ import sys
 import pytest
 from PIL import Image
 
+from ears_tf.config import get_preset
 from ears_tf.data import records
 from ears_tf.data.synthetic import dataset
 from ears_tf.errors import InputError
@@ -61,10 +62,11 @@ def run_cli(*args):
 
 def test_cli_writes_the_preset_with_a_speaker_override(tmp_path):
     out = tmp_path / "new" / "cli"  # missing parents are created
-    result = run_cli(f"--output={out}", "--preset=smoke", "--speakers=4", "--seed=3", "--workers=1")
+    result = run_cli(f"--output={out}", "--preset=smoke", "--speakers=4", "--videos_test=2", "--seed=3", "--workers=1")
     assert result.returncode == 0, result.stderr
     manifest = records.Manifest.load(out)
     assert (manifest.num_speakers, manifest.seed, manifest.preset) == (4, 3, "smoke")
+    assert manifest.splits["test"].count == 4 * 2 * get_preset("smoke").data.frames_per_video
     assert "wrote 4 speakers" in result.stdout
 
 
@@ -77,6 +79,15 @@ def test_cli_bad_output_is_one_line_and_exit_2(tmp_path):
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert error_lines == [f"error: {busy}: output exists and is not an empty folder; choose a new one or remove it"]
     assert "Traceback" not in result.stderr
+
+
+def test_more_test_videos_leave_the_training_videos_as_they_were(smoke_config):
+    # A larger test split evaluates models trained on the smaller one's d1 and d2.
+    speakers = dataset.plan_speakers(smoke_config.data.speakers, seed=0)
+    more = dataclasses.replace(smoke_config, data=dataclasses.replace(smoke_config.data, videos_test=3))
+    jobs, more_jobs = dataset.plan_jobs(smoke_config, speakers, seed=0), dataset.plan_jobs(more, speakers, seed=0)
+    assert more_jobs["d1"] == jobs["d1"] and more_jobs["d2"] == jobs["d2"]
+    assert all(job in more_jobs["test"] for job in jobs["test"]) and len(more_jobs["test"]) == 3 * len(jobs["test"])
 
 
 def test_plan_keeps_every_speaker_in_every_split(smoke_config):
