@@ -31,8 +31,9 @@ class StyleGANOptions:
     style_mixing: float = 0.9
     ema_half_life_images: int = 10_000
     ema_rampup: float = 0.05  # half-life at most this share of the images seen so far
-    # While growing, Adam's moments restart whenever a resolution starts or finishes fading in,
-    # as StyleGAN v1 resets its optimizers (`train/restarting_adam.py`).
+    # True: while growing, Adam's moments restart whenever a resolution starts or finishes fading
+    # in, as StyleGAN v1 resets its optimizers (`train/restarting_adam.py`). Kept by default: the
+    # lower FD on the quickstart (docs/generator_experiments.md).
     restart_adam_at_fades: bool = False
     sample_grid: int = 8  # an 8 x 8 grid of fixed latents
     fd_samples: int = 512
