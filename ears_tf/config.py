@@ -227,6 +227,10 @@ def start_resolution_problem(start_resolution: int, hr_size: int) -> str | None:
     return None
 
 
+# The D of the encoder and fusion stages' LR consistency terms (`TrainConfig.lr_consistency_operator`).
+LR_CONSISTENCY_OPERATORS = ("clean", "authors")
+
+
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
     """Per-stage budgets (paper section 4.2) and optimiser settings."""
@@ -245,6 +249,9 @@ class TrainConfig:
     gan_learning_rate: float = 1e-3  # StyleGAN's G and D rate at 128x128
     lowres_consistency_weight: float = 40.0  # lambda of eq. 2
     fusion_consistency_weight: float = 1.0  # eq. 4 weighs its two terms alike
+    # D of eq. 2 and 4, one of LR_CONSISTENCY_OPERATORS: "clean" antialiased bicubic, or "authors",
+    # the operator that made the LR inputs (contrast stretch, 8-bit rounding; docs/deviations.md).
+    lr_consistency_operator: str = "clean"
     classifier_learning_rate: float = 1e-3  # from scratch: no VGG-Face weights to fine-tune offline
     # C_i's targets put this share evenly over all speakers (C_g's are left sharp).
     identity_label_smoothing: float = 0.0
@@ -270,6 +277,9 @@ class TrainConfig:
         _require(self.gan_learning_rate > 0, f"train.gan_learning_rate must be positive, got {self.gan_learning_rate}")
         _require(self.lowres_consistency_weight >= 0, "train.lowres_consistency_weight must be >= 0")
         _require(self.fusion_consistency_weight >= 0, "train.fusion_consistency_weight must be >= 0")
+        _require(self.lr_consistency_operator in LR_CONSISTENCY_OPERATORS,
+                 f"train.lr_consistency_operator must be one of {', '.join(LR_CONSISTENCY_OPERATORS)}, "
+                 f"got {self.lr_consistency_operator!r}")
 
 
 @dataclasses.dataclass(frozen=True)

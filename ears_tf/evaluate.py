@@ -4,7 +4,7 @@ from absl import flags
 
 from ears_tf import cli
 from ears_tf.errors import InputError
-from ears_tf.refine import TARGETS, RefineOptions
+from ears_tf.refine import MEASURED_STEPS, TARGETS, RefineOptions
 
 flags.DEFINE_string("workdir", None, "A workdir every training stage has completed in (python -m ears_tf.train).")
 flags.DEFINE_string("data", None, "The records folder the workdir was trained on; its test split is evaluated.")
@@ -14,7 +14,8 @@ flags.DEFINE_integer("max_examples", None, "Evaluate only the first N test examp
 flags.DEFINE_integer("bootstrap_samples", 1000, "Resamples behind each 95% interval.", lower_bound=10)
 flags.DEFINE_integer("seed", 0, "Seed of the audio-swap pairing and the bootstrap.")
 flags.DEFINE_integer("refine_steps", 0, "With N > 0, two more rows: E_l's code and F's refined by N steps against "
-                     "each LR frame (ears_tf/refine.py), with their comparisons and figures/refinement.png.",
+                     f"each LR frame (ears_tf/refine.py), with their comparisons and figures/refinement.png; {MEASURED_STEPS}: "
+                     "the measured count.",
                      lower_bound=0)
 flags.DEFINE_float("refine_prior_weight", RefineOptions.prior_weight, "Refinement: the weight of the distance to the starting code.",
                    lower_bound=0.0)

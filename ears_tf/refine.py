@@ -4,13 +4,15 @@ The paper's answer is one forward pass, z = E_l(x_l) + F(E_l(x_l), E_a(a)), then
 makes G(z) agree with the frame it came from. Refinement searches the code from there by Adam
 steps on, per example,
 
-    mean |down(G(z)) - x_l|^2  +  prior_weight * mean |z - z_prior|^2
+    mean |down(G(w)) - x_l|^2  +  prior_weight * mean |w - w_prior|^2
 
-(or the same in w, the mapping network's output, with `target="w"`),
+in w, the mapping network's output that the synthesis network reads (the default; the same in
+G's input code z with `target="z"`),
 
 where `down` is the operator that made the LR frame (`layers.AuthorsDownsample16x`: the
 authors' contrast stretch and 8-bit rounding, differentiable by straight-through rounding)
-and z_prior is the code the model gave (the fused code with the voice; E_l's alone without).
+and w_prior is the code the model gave, mapped (the fused code with the voice; E_l's alone
+without). The defaults are measured on the quickstart (`experiments/refine_sweep.py`).
 G runs with noise off, so a refinement is a function of its inputs: no random draws.
 
 The loop is `keras.ops.fori_loop` inside the backend's compiled function (a `tf.while_loop`
@@ -33,12 +35,20 @@ from ears_tf.layers import AuthorsDownsample16x
 TARGETS = ("z", "w")
 
 
+# The step count the evaluation's refined rows were measured at (docs/evaluation.md): 100 steps of a
+# quickstart face take under 1 s at batch 32 on 2 cores, and 75 to 100 steps gain little more.
+MEASURED_STEPS = 100
+
+
 @dataclasses.dataclass(frozen=True)
 class RefineOptions:
-    steps: int = 0  # 0: no refinement, the model's own code
-    learning_rate: float = 0.01  # Adam's step on the code (the codes' entries are of order 1)
-    prior_weight: float = 0.1  # lambda: how far from the model's code the search may go
-    target: str = "z"  # one of TARGETS
+    """Defaults measured on the quickstart (`experiments/refine_sweep.py`, docs/evaluation.md): in w,
+    step 0.03, prior weight 1 gave the highest PSNR of the settings that kept F's C_g."""
+
+    steps: int = 0  # 0: no refinement, the model's own code; MEASURED_STEPS is the measured count
+    learning_rate: float = 0.03  # Adam's step on the code (the codes' entries are of order 1)
+    prior_weight: float = 1.0  # lambda: how far from the model's code the search may go
+    target: str = "w"  # one of TARGETS
     beta_1: float = 0.9
     beta_2: float = 0.999
     epsilon: float = 1e-8
@@ -81,6 +91,7 @@ class Refiner:
         self.downsample.build((None, cfg.hr_size, cfg.hr_size, 3))
         self.backend = backends.current()  # resolved here: a traced function imports nothing
         self._compiled = self.backend.compiled_function(self._refine)
+        self._compiled_advance = self.backend.compiled_function(self._advance)  # traced once per (first, last)
 
     def draw(self, code):
         return draw(self.generator, code, self.options.target)
@@ -88,9 +99,31 @@ class Refiner:
     def __call__(self, z_prior, lr_image):
         return self._compiled(ops.convert_to_tensor(z_prior, "float32"), ops.convert_to_tensor(lr_image, "float32"))
 
-    def _refine(self, z_prior, lr_image):
+    def trajectory(self, z_prior, lr_image, checkpoints):
+        """For each step count in `checkpoints` (increasing, the last at most `steps`): (count, code, terms)
+        along one search, as `__call__` would give with that many steps (for tuning: one search, not one
+        per count)."""
+        z_prior, lr_image = ops.convert_to_tensor(z_prior, "float32"), ops.convert_to_tensor(lr_image, "float32")
+        start = self._start(z_prior)
+        zeros = ops.zeros_like(start)
+        state, done = (start, zeros, zeros), 0
+        for count in checkpoints:
+            if not done <= count <= self.options.steps:
+                raise ConfigError(f"refine checkpoints must increase up to {self.options.steps} steps, got {list(checkpoints)}")
+            state = self._compiled_advance(start, lr_image, state, done, count)
+            done = count
+            yield count, state[0], self._terms(state[0], lr_image, start)
+
+    def _start(self, z_prior):
+        return self.generator.map(z_prior) if self.options.target == "w" else z_prior  # [N, k, D]
+
+    def _terms(self, code, lr_image, start):
+        consistency, prior = consistency_and_prior(self.generator, self.downsample, code, lr_image, start, self.options.target)
+        return {"consistency": consistency, "prior": prior}
+
+    def _advance(self, start, lr_image, state, first: int, last: int):
+        """Adam's (code, m, v) from step `first` to `last` (Python ints: the loop's bounds)."""
         options, backend, target = self.options, self.backend, self.options.target
-        start = self.generator.map(z_prior) if target == "w" else z_prior  # [N, k, D]
 
         def objective(code):
             consistency, prior = consistency_and_prior(self.generator, self.downsample, code, lr_image, start, target)
@@ -106,9 +139,12 @@ class Refiner:
             v_hat = v / (1.0 - ops.power(options.beta_2, t))
             return z - options.learning_rate * m_hat / (ops.sqrt(v_hat) + options.epsilon), m, v
 
+        if last == first:
+            return state
+        return ops.fori_loop(first, last, adam_step, state)
+
+    def _refine(self, z_prior, lr_image):
+        start = self._start(z_prior)
         zeros = ops.zeros_like(start)
-        code = start
-        if options.steps:
-            code, _, _ = ops.fori_loop(0, options.steps, adam_step, (start, zeros, zeros))
-        consistency, prior = consistency_and_prior(self.generator, self.downsample, code, lr_image, start, target)
-        return code, {"consistency": consistency, "prior": prior}
+        code, _, _ = self._advance(start, lr_image, (start, zeros, zeros), 0, self.options.steps)
+        return code, self._terms(code, lr_image, start)

@@ -7,6 +7,7 @@ import dataclasses  # noqa: E402
 import json  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 
 import pytest  # noqa: E402
 from filelock import FileLock  # noqa: E402
@@ -58,24 +59,49 @@ def premise_data(tmp_path_factory):
         folder / "records", small, seed=1, workers=2, progress=False)) / "records"
 
 
+_BUILDS = []  # the trained smoke workdir's build processes in this process, stopped at the session's end
+
+
+def _build_trained_smoke(root):
+    data, workdir = root / "data", root / "workdir"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ears_tf.train", "--preset=smoke", "--jit=false", "--stage=all", f"--data={data}",
+         f"--workdir={workdir}", "--steps=2", "--eval_every=1", "--workers=1"],
+        # TensorFlow's log level as a user gets it (ears_tf's default), so the log can be checked.
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={name: value for name, value in os.environ.items() if name != "TF_CPP_MIN_LOG_LEVEL"},
+    )
+    _BUILDS.append(process)
+    stdout, stderr = process.communicate(timeout=900)
+    (root / "result.json").write_text(json.dumps([process.args, process.returncode, stdout, stderr]))
+
+
+def pytest_sessionstart(session):
+    """The whole suite on pytest-xdist workers: the controller starts building the trained smoke
+    workdir at once, beside the first tests, instead of one worker building it while the other waits
+    idle on its lock when both reach the tests that read it."""
+    config = session.config
+    whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.option.keyword
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None) or not whole_suite:
+        return
+    factory = config._tmp_path_factory
+    factory.getbasetemp()  # made here, before the workers' folders are made inside it
+    threading.Thread(target=shared_folder, args=(factory, "all", _build_trained_smoke), daemon=True).start()
+
+
+def pytest_sessionfinish(session):
+    for process in _BUILDS:
+        if process.poll() is None:
+            process.kill()
+
+
 @pytest.fixture(scope="session")
 def trained_smoke(tmp_path_factory):
     """`--stage=all` on the smoke preset from an empty data folder, 2 steps a stage.
 
     Returns (data dir, workdir, the completed process). Tests that change the workdir copy it.
     """
-    def build(root):
-        data, workdir = root / "data", root / "workdir"
-        result = subprocess.run(
-            [sys.executable, "-m", "ears_tf.train", "--preset=smoke", "--jit=false", "--stage=all", f"--data={data}",
-             f"--workdir={workdir}", "--steps=2", "--eval_every=1", "--workers=1"],
-            # TensorFlow's log level as a user gets it (ears_tf's default), so the log can be checked.
-            capture_output=True, text=True, timeout=900,
-            env={name: value for name, value in os.environ.items() if name != "TF_CPP_MIN_LOG_LEVEL"},
-        )
-        (root / "result.json").write_text(json.dumps([result.args, result.returncode, result.stdout, result.stderr]))
-
-    root = shared_folder(tmp_path_factory, "all", build)
+    root = shared_folder(tmp_path_factory, "all", _build_trained_smoke)
     result = subprocess.CompletedProcess(*json.loads((root / "result.json").read_text()))
     assert result.returncode == 0, result.stderr[-3000:]
     return root / "data", root / "workdir", result

@@ -63,6 +63,8 @@ def test_data_and_train_validation():
         dataclasses.replace(cfg.train, fusion_consistency_weight=-1.0).validate()
     with pytest.raises(config.ConfigError, match="train.identity_label_smoothing"):
         dataclasses.replace(cfg.train, identity_label_smoothing=1.0).validate()
+    with pytest.raises(config.ConfigError, match="train.lr_consistency_operator must be one of clean, authors"):
+        dataclasses.replace(cfg.train, lr_consistency_operator="bilinear").validate()
 
 
 def test_paper_stages_all_use_the_papers_learning_rate():

@@ -67,6 +67,20 @@ def test_refinement_is_a_function_of_its_inputs_example_by_example(setting):
     np.testing.assert_allclose(np.asarray(together)[1:2], np.asarray(alone), atol=1e-4)
 
 
+def test_the_trajectory_reads_one_search_as_the_refinements_of_each_step_count(setting):
+    generator, lr, z_prior = setting
+    options = RefineOptions(steps=6, learning_rate=0.05, target="w")
+    along = {count: (np.asarray(code), terms) for count, code, terms in
+             Refiner(generator, options).trajectory(z_prior, lr, [0, 2, 6])}
+    for count, (code, terms) in along.items():
+        alone, alone_terms = Refiner(generator, RefineOptions(steps=count, learning_rate=0.05, target="w"))(z_prior, lr)
+        np.testing.assert_allclose(code, np.asarray(alone), atol=1e-5)
+        np.testing.assert_allclose(np.asarray(terms["consistency"]), np.asarray(alone_terms["consistency"]), atol=1e-6)
+    assert not np.allclose(along[2][0], along[6][0])
+    with pytest.raises(ConfigError, match="checkpoints must increase up to 6"):
+        list(Refiner(generator, options).trajectory(z_prior, lr, [4, 2]))
+
+
 @pytest.mark.parametrize("options, message", [
     ({"steps": -1}, "steps must be 0 or more"),
     ({"learning_rate": 0.0}, "learning rate must be positive"),

@@ -12,10 +12,11 @@ import gradio as gr
 
 from ears_tf.demo.runner import MIX_STEPS, DemoRunner
 from ears_tf.errors import InputError
+from ears_tf.refine import MEASURED_STEPS
 
 TITLE = "ears_tf: a face from a {r}x{r} frame and a voice"
 DISPLAY_HEIGHT = 256  # pixels on the page: small outputs are enlarged, without smoothing (CSS below)
-MAX_REFINE_STEPS = 200  # the slider's end: 0.47 s an image at 50 steps on the quickstart (docs/benchmarks.md)
+MAX_REFINE_STEPS = 200  # the slider's end; refine.MEASURED_STEPS is the measured count (docs/evaluation.md)
 # Gradio shows an image at most at its own size; these fill the panel instead, keeping the aspect.
 CSS = ("#lr img, #bicubic img, #lowres_only img, #fused img, #refined img, #mix img "
        "{image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain;}")
@@ -70,7 +71,8 @@ def build(runner: DemoRunner | None, startup_error: str | None = None, examples:
             second_voice = gr.Audio(label="Second voice (optional: the mixing strip)", sources=["upload", "microphone"],
                                     type="filepath", elem_id="second_voice")
         refine_steps = gr.Slider(0, MAX_REFINE_STEPS, value=0, step=10, elem_id="refine_steps",
-                                 label="Refine steps: fit the fused face to the frame near the voice's code (0: off)")
+                                 label="Refine steps: fit the fused face to the frame near the voice's code "
+                                       f"(0: off; {MEASURED_STEPS}: the measured count)")
         run = gr.Button("Super-resolve", variant="primary", elem_id="run")
         status = gr.Markdown(elem_id="status")
         with gr.Row():

@@ -80,12 +80,13 @@ REFINEMENT_LABELS = {"refined_lowres_only": "(i) refined from E_l, no voice prio
 
 def refinement_comparisons(psnr: dict, identity_correct: dict, gender_correct: dict, samples: int, seed: int) -> dict:
     """Test-time refinement's questions, each a paired difference on the same test examples: does
-    refined F beat bicubic, the CNN baseline and F itself in PSNR, keep F's C_g, and beat the
-    refinement without the voice on C_i and C_g."""
+    refined F beat F itself, bicubic and the CNN baseline in PSNR (each its own verdict), keep F's
+    C_g, and beat the refinement without the voice on C_i and C_g."""
     f1, lowres, fused = variants.F1_FINETUNE.name, "refined_lowres_only", "refined_f1_finetune"
     return {
-        "PSNR: (ii) above bicubic, the CNN baseline and F": _above_claim(fused, ("bicubic", "cnn", f1), psnr,
-                                                                         samples, seed),
+        "PSNR: (ii) above F": _above_claim(fused, (f1,), psnr, samples, seed),
+        "PSNR: (ii) above bicubic": _above_claim(fused, ("bicubic",), psnr, samples, seed),
+        "PSNR: (ii) above the CNN baseline": _above_claim(fused, ("cnn",), psnr, samples, seed),
         "C_g: (ii) above F": _above_claim(fused, (f1,), gender_correct, samples, seed),
         "C_i: (ii) above (i)": _above_claim(fused, (lowres,), identity_correct, samples, seed),
         "C_g: (ii) above (i)": _above_claim(fused, (lowres,), gender_correct, samples, seed),

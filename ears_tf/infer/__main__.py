@@ -21,7 +21,7 @@ from ears_tf.variants import DEFAULT, VARIANT_NAMES
 from ears_tf import cli
 from ears_tf.errors import InputError
 from ears_tf.precision import PRECISIONS
-from ears_tf.refine import TARGETS, RefineOptions
+from ears_tf.refine import MEASURED_STEPS, TARGETS, RefineOptions
 
 flags.DEFINE_string("workdir", None, "Workdir of a trained run (python -m ears_tf.train --stage=all).")
 flags.DEFINE_enum("variant", DEFAULT.name, VARIANT_NAMES,
@@ -39,7 +39,8 @@ flags.DEFINE_bool("mix", False, "Write a grid: each image (rows) with each audio
 flags.DEFINE_enum("precision", "float32", PRECISIONS,
                   "Numeric precision of the model: mixed_bfloat16 computes in bfloat16 (ears_tf/precision.py).")
 flags.DEFINE_integer("refine_steps", 0, "Adam steps fitting each code to its LR frame near the model's code "
-                     "(ears_tf/refine.py); 0: the model's forward pass alone.", lower_bound=0)
+                     f"(ears_tf/refine.py); 0: the model's forward pass alone; {MEASURED_STEPS}: the measured count "
+                     "(docs/evaluation.md).", lower_bound=0)
 flags.DEFINE_float("refine_prior_weight", RefineOptions.prior_weight,
                    "Refinement: the weight of the distance to the model's code (lambda).", lower_bound=0.0)
 flags.DEFINE_enum("refine_target", RefineOptions.target, TARGETS,

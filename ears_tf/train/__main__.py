@@ -8,7 +8,7 @@ cli.select_backend(sys.argv)  # before Keras is imported
 
 from absl import flags  # noqa: E402
 
-from ears_tf.config import PRESET_NAMES, get_preset  # noqa: E402
+from ears_tf.config import LR_CONSISTENCY_OPERATORS, PRESET_NAMES, get_preset  # noqa: E402
 from ears_tf.errors import InputError  # noqa: E402
 from ears_tf.precision import PRECISIONS  # noqa: E402
 from ears_tf.train.registry import STAGE_NAMES  # noqa: E402
@@ -56,6 +56,9 @@ flags.DEFINE_enum("jit", "auto", ("auto", "true", "false"),
 flags.DEFINE_enum("precision", "float32", PRECISIONS,
                   "Numeric precision of the models (ears_tf/precision.py): mixed_bfloat16 computes in bfloat16 with "
                   "float32 weights, losses and spectrogram; it pays on GPUs and on CPUs with AVX512-BF16 or AMX.")
+flags.DEFINE_enum("lr_consistency", None, LR_CONSISTENCY_OPERATORS,
+                  "D in the LR consistency terms of pretrain_lowres and fusion (eq. 2, 4): clean bicubic, or the "
+                  "authors' operator that made the LR inputs (default: the preset's, clean).")
 flags.mark_flags_as_required(["stage", "data", "workdir"])
 FLAGS = flags.FLAGS
 
@@ -66,6 +69,9 @@ def main(argv):
     import os
 
     config = get_preset(FLAGS.preset)
+    if FLAGS.lr_consistency is not None:
+        config = dataclasses.replace(
+            config, train=dataclasses.replace(config.train, lr_consistency_operator=FLAGS.lr_consistency)).validate()
     if FLAGS.stage != "all" and not os.path.isfile(os.path.join(FLAGS.data, "manifest.json")):
         raise InputError(FLAGS.data, "not a records folder (no manifest.json); make one with python -m ears_tf.data.synthetic")
     from ears_tf.workdir import atomic, run_config
@@ -102,7 +108,8 @@ def main(argv):
         eval_every=FLAGS.eval_every, log_every=FLAGS.log_every, input_sharding=FLAGS.input_sharding,
         data_service=FLAGS.data_service, seed=FLAGS.seed, jit_compile=jit, progress_every_s=FLAGS.progress_every_s,
         run_config={"preset": FLAGS.preset,
-                    "overrides": {"steps": FLAGS.steps, "batch_size": FLAGS.batch_size, "seed": FLAGS.seed}},
+                    "overrides": {"steps": FLAGS.steps, "batch_size": FLAGS.batch_size, "seed": FLAGS.seed,
+                                  "lr_consistency": FLAGS.lr_consistency}},
     )
     try:
         if FLAGS.stage == "all":

@@ -6,7 +6,7 @@ inference runs it); `ModelStage` owns the data, optimizer, evaluation and export
 """
 from __future__ import annotations
 
-from ears_tf.layers import BicubicDownsample16x
+from ears_tf.layers import AuthorsDownsample16x, BicubicDownsample16x
 from ears_tf.train.code_cache import build_code_cache
 from ears_tf.workdir import layout
 from ears_tf.train.model_stage import ModelStage
@@ -16,7 +16,9 @@ class EncoderStage(ModelStage):
 
     def build(self, strategy):
         self.generator = layout.load(self.workdir, layout.GENERATOR)
-        self.downsample = BicubicDownsample16x(name="downsample")
+        # D of eq. 2 and 4: clean bicubic, or the operator that made the LR inputs.
+        operator = {"clean": BicubicDownsample16x, "authors": AuthorsDownsample16x}[self.config.train.lr_consistency_operator]
+        self.downsample = operator(name="downsample")
         # Built here, not on a first call: a compiled step (JAX's) must not create its constants.
         self.downsample.build((None, self.model_config.hr_size, self.model_config.hr_size, 3))
         super().build(strategy)

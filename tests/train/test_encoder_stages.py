@@ -163,6 +163,31 @@ def test_audio_target_ignores_the_mirror(quickstart):
     np.testing.assert_allclose(stage.frontal_code(faces), stage.frontal_code(faces[:, :, ::-1]), atol=1e-5)
 
 
+def test_the_lr_consistency_operator_follows_the_config(quickstart):
+    import dataclasses
+
+    import tensorflow as tf
+
+    from ears_tf import config
+    from ears_tf.data.image import make_lr_image
+    from ears_tf.layers import AuthorsDownsample16x, BicubicDownsample16x
+    from ears_tf.train.pretrain_lowres import PretrainLowresStage
+
+    data, workdir, _ = quickstart
+    smoke = config.get_preset("smoke")
+    # A narrow range, as real frames have: the authors' contrast stretch changes them.
+    faces = np.random.default_rng(0).integers(60, 160, (2, 32, 32, 3), dtype=np.uint8)
+    authors_lr = make_lr_image(faces, "authors").numpy()
+    for operator, layer in (("clean", BicubicDownsample16x), ("authors", AuthorsDownsample16x)):
+        cfg = dataclasses.replace(smoke, train=dataclasses.replace(smoke.train, lr_consistency_operator=operator))
+        stage = PretrainLowresStage(cfg, data, workdir)
+        stage.build(tf.distribute.get_strategy())
+        assert type(stage.downsample) is layer
+        down = np.asarray(stage.downsample(faces.astype(np.float32) / 127.5 - 1.0))
+        # The authors' D gives the records' LR frame from the HR face (within a level); clean does not.
+        assert (np.abs(down - authors_lr).max() <= 2.5 / 255) == (operator == "authors")
+
+
 # Out of CI: the multi-worker tests (test_launch.py) check distributed steps against one worker.
 @pytest.mark.slow
 def test_encoder_stage_on_mirrored_with_two_logical_cpus(quickstart, tmp_path):
