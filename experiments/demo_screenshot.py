@@ -1,7 +1,7 @@
 """The demo page as a user sees it, in headless Chromium: docs/images/demo.png.
 
   python experiments/demo_screenshot.py --workdir=runs/quickstart --output=docs/images/demo.png \
-      [--example=0] [--refine_steps=50] [--width=1400] [--height=1500]
+      [--example=0] [--refine_steps=100] [--width=1400] [--height=1500]
 
 Starts `python -m ears_tf.demo` on a loopback port, uploads one of the page's own examples (a
 test-split face, its voice and a voice of the other gender, so the mixing strip shows), sets
@@ -129,7 +129,9 @@ if __name__ == "__main__":
     flags.DEFINE_string("workdir", None, "A workdir with a fused variant, trained on the synthetic data.", required=True)
     flags.DEFINE_string("output", "docs/images/demo.png", "The screenshot (PNG).")
     flags.DEFINE_integer("example", 0, "Which of the page's test-split examples.", lower_bound=0)
-    flags.DEFINE_integer("refine_steps", 50, "The refine slider's value (0: no refined panel).", lower_bound=0)
+    from ears_tf.refine import MEASURED_STEPS
+
+    flags.DEFINE_integer("refine_steps", MEASURED_STEPS, "The refine slider's value (0: no refined panel).", lower_bound=0)
     flags.DEFINE_integer("width", 1400, "Window width, pixels.")
     flags.DEFINE_integer("height", 1500, "Window height, pixels.")
     app.run(main)

@@ -86,6 +86,7 @@ def test_pick_voices_alternates_genders_and_distinct_speakers():
     assert len(set(speaker[picked])) == 4
 
 
+@pytest.mark.slow  # the same case runs in CI in tests/test_bad_input.py's matrix (evaluate_no_workdir, evaluate_missing_models)
 def test_bad_input_is_one_line_exit_2_and_no_output(trained_smoke, tmp_path):
     data, workdir, _ = trained_smoke
     output = tmp_path / "report"

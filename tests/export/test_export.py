@@ -139,6 +139,7 @@ def test_float32_runtimes_match_keras_at_any_batch(exported, keras_model, runner
         np.testing.assert_allclose(output, reference, atol=tolerance(reference))
 
 
+@pytest.mark.slow  # the same case runs in CI in tests/test_bad_input.py's matrix (export_version_exists, export_no_workdir)
 def test_existing_version_and_missing_workdir_are_one_line_errors(exported, tmp_path):
     workdir, out = exported
     result = export(f"--workdir={workdir}", "--format=saved_model", f"--output={out}")

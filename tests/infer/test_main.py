@@ -104,6 +104,7 @@ def test_silence_gives_a_finite_image(trained_smoke, inputs):
     assert np.all(np.isfinite(result))
 
 
+@pytest.mark.slow  # the same case runs in CI in tests/test_bad_input.py's matrix (infer_corrupt_audio, infer_not_an_image, infer_no_workdir)
 @pytest.mark.parametrize("flag, problem", [
     ("audio", "cannot decode audio"), ("image", "not a readable image"), ("workdir", "no such workdir"),
 ])

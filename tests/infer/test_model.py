@@ -56,12 +56,12 @@ def test_refined_outputs_are_g_of_the_refined_codes(trained_smoke):
     rng = np.random.default_rng(1)
     lr = rng.uniform(-1, 1, (3, CFG.lr_size, CFG.lr_size, 3)).astype(np.float32)
     waveform = rng.normal(0, 0.1, (3, CFG.audio.num_samples)).astype(np.float32)
-    options = RefineOptions(steps=4, learning_rate=0.05)
+    options = RefineOptions(steps=4, learning_rate=0.05)  # the default target: w, the synthesis network's input
     refined = infer_model.super_resolve(model, lr, waveform, batch_size=3, refine=options)
     refiner = Refiner(model.generator, options)
-    z, _ = refiner(model.latents(lr, waveform), lr)
-    expected = np.asarray(model.generate(z))  # target "z": G's own input
-    np.testing.assert_allclose(np.asarray(refiner.draw(z)), expected, atol=1e-5)
+    w, _ = refiner(model.latents(lr, waveform), lr)
+    expected = np.asarray(model.generator.synthesis(w, noise_mode="off"))
+    np.testing.assert_allclose(np.asarray(refiner.draw(w)), expected, atol=1e-5)
     np.testing.assert_allclose(refined, expected, atol=1e-4 * max(1.0, float(np.abs(expected).max())))
     # ... and they agree with the LR frames better than the forward pass does.
     plain = infer_model.super_resolve(model, lr, waveform, batch_size=3)

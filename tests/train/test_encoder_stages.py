@@ -201,6 +201,7 @@ def test_encoder_stage_on_mirrored_with_two_logical_cpus(quickstart, tmp_path):
     assert (copy / "fusion" / "f1_fixed" / "fusion.keras").exists()
 
 
+@pytest.mark.slow  # the same case runs in CI in tests/test_bad_input.py's matrix (train_missing_prerequisite)
 def test_missing_prerequisite_names_the_file_and_the_stage_to_run(quickstart, tmp_path):
     data, _, _ = quickstart
     result = train("--stage=pretrain_audio", f"--data={data}", f"--workdir={tmp_path}")
@@ -211,6 +212,7 @@ def test_missing_prerequisite_names_the_file_and_the_stage_to_run(quickstart, tm
     ]
 
 
+@pytest.mark.slow  # the same case runs in CI in tests/test_bad_input.py's matrix (train_all_into_a_busy_data_folder)
 def test_all_refuses_a_non_empty_folder_without_records(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "notes.txt").write_text("mine")
