@@ -25,11 +25,11 @@ def main(argv):
     from ears_tf.layers import AuthorsDownsample16x, BicubicDownsample16x
 
     manifest = records.Manifest.load(FLAGS.data)
-    preset = config.get_preset(manifest.preset).model
-    hr_size = preset.hr_size  # the size the models train at
+    model_config = config.get_preset(manifest.preset).model
+    hr_size = model_config.hr_size  # the size the models train at
     options = pipeline.PipelineOptions(batch_size=64, training=False, deterministic=True, drop_remainder=False,
                                        with_audio=False, hr_size=hr_size)
-    dataset = pipeline.make_dataset(FLAGS.data, FLAGS.split, options, preset.audio).unbatch().take(FLAGS.examples).batch(64)
+    dataset = pipeline.make_dataset(FLAGS.data, FLAGS.split, options, model_config.audio).unbatch().take(FLAGS.examples).batch(64)
     operators = {"clean": BicubicDownsample16x(), "authors": AuthorsDownsample16x()}
     errors = {name: [] for name in operators}
     for batch in dataset:

@@ -71,13 +71,17 @@ def main(argv):
         gender = (tf.argmax(models.gender(images), -1).numpy() == batch["gender"].numpy())[known]
         return psnr(np.asarray(images), batch["hr"].numpy()), identity, gender
 
-    baseline = {"bicubic": [], "f": []}
-    for batch in batches:
-        baseline["bicubic"].append(judged(bicubic_upsample(batch["lr"], cfg.hr_size), batch))
-        baseline["f"].append(judged(fused(batch["lr"], batch["waveform"]), batch))
-    summary = lambda rows: {"psnr": float(np.mean(np.concatenate([r[0] for r in rows]))),  # noqa: E731
-                            "C_i": float(np.mean(np.concatenate([r[1] for r in rows]))),
-                            "C_g": float(np.mean(np.concatenate([r[2] for r in rows])))}
+    # Each start's codes [B, k, D] per batch, computed once for every setting.
+    resolvers = {"fused": fused, "lowres": lowres}
+    priors = {start: [resolvers[start].latents(b["lr"], b["waveform"]) for b in batches] for start in FLAGS.starts}
+    fused_codes = priors.get("fused") or [fused.latents(b["lr"], b["waveform"]) for b in batches]
+    baseline = {"bicubic": [judged(bicubic_upsample(b["lr"], cfg.hr_size), b) for b in batches],
+                "f": [judged(fused.generate(z), b) for z, b in zip(fused_codes, batches)]}
+
+    def summary(rows):
+        psnrs, identity, gender = (np.concatenate(column) for column in zip(*rows))
+        return {"psnr": float(np.mean(psnrs)), "C_i": float(np.mean(identity)), "C_g": float(np.mean(gender))}
+
     results = {"examples": sum(len(b["speaker"]) for b in batches), "workdir": FLAGS.workdir,
                "baselines": {name: summary(rows) for name, rows in baseline.items()}, "rows": []}
     print(f"{results['examples']} test examples; bicubic PSNR {results['baselines']['bicubic']['psnr']:.2f}; "
@@ -91,9 +95,7 @@ def main(argv):
             per_step = {count: [] for count in checkpoints}
             terms = {count: {"consistency": [], "prior": []} for count in checkpoints}
             began = time.perf_counter()
-            for batch in batches:
-                resolver = fused if start == "fused" else lowres
-                prior = resolver.latents(batch["lr"], batch["waveform"])  # [B, k, D]
+            for prior, batch in zip(priors[start], batches):
                 for count, code, values in refiner.trajectory(prior, batch["lr"], checkpoints):
                     per_step[count].append(judged(refiner.draw(code), batch))
                     for name, value in values.items():
