@@ -38,6 +38,15 @@ def compiled_function(fn):
     return fn
 
 
+def jit_step(fn, output_sharding=None):
+    """`jax.jit` of a step `(state, batch) -> (state, metrics)` that donates its state's buffers.
+    With `output_sharding` (several devices), every output is laid out so: the runtime passes
+    a replicated layout, so that each process holds a whole copy of the state it saves."""
+    if output_sharding is None:
+        return jax.jit(fn, donate_argnums=(0,))
+    return jax.jit(fn, donate_argnums=(0,), out_shardings=output_sharding)
+
+
 def input_gradient(fn, x):
     """d fn(x) / dx for a scalar-valued fn."""
     return jax.grad(fn)(jax.numpy.asarray(x))

@@ -4,7 +4,6 @@
 with the layer, for reproducible samples) or "off" (the authors' inference).
 """
 import keras
-from keras import ops
 
 from ears_tf.layers.shapes import batch_size
 

@@ -85,8 +85,9 @@ def feature_net_macs(image_size: int, num_classes: int) -> int:
     return macs + channels * num_classes
 
 
-def forward_gflop(cfg: ModelConfig, speakers: int, with_vgg16: bool = True) -> dict:
-    """Forward GFLOP per image of every model the stages run, by name; nothing is built."""
+def forward_gflop(cfg: ModelConfig, speakers: int, with_vgg16: bool = True, with_feature_net: bool = True) -> dict:
+    """Forward GFLOP per image of every model the stages run, by name; nothing is built. The
+    Frechet feature network's count reads the metric's module, which needs TensorFlow."""
     from ears_tf import models
 
     hr = (1, cfg.hr_size, cfg.hr_size, 3)
@@ -103,8 +104,9 @@ def forward_gflop(cfg: ModelConfig, speakers: int, with_vgg16: bool = True) -> d
         "C_g": models.FaceClassifier(2, *cfg.gender_classifier_filters,
                                      input_size=cfg.gender_classifier_size).forward_macs(hr),
         "SR": models.SRBaseline(cfg).forward_macs(lr),
-        "feature_net": feature_net_macs(cfg.hr_size, speakers),
     }
+    if with_feature_net:
+        macs["feature_net"] = feature_net_macs(cfg.hr_size, speakers)
     if with_vgg16:
         macs["VGG16"] = vgg16_macs(cfg.hr_size)
     return {name: 2 * count / 1e9 for name, count in macs.items()}
@@ -115,7 +117,7 @@ def super_resolver_gflop(cfg: ModelConfig, variant: str) -> float:
     from ears_tf import variants
 
     spec = variants.get_variant(variant)
-    costs = forward_gflop(cfg, speakers=1, with_vgg16=False)
+    costs = forward_gflop(cfg, speakers=1, with_vgg16=False, with_feature_net=False)  # runs where JAX alone is
     total = costs["G"]
     total += costs["E_l"] if spec.uses_image else 0.0
     total += costs["E_a"] if spec.uses_audio else 0.0

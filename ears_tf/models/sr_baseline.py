@@ -13,7 +13,7 @@ import keras
 from keras import ops
 
 from ears_tf.config import SR_FACTOR, ModelConfig
-from ears_tf.layers.constants import child_options, image_options
+from ears_tf.layers.constants import image_options
 
 LEAKY_SLOPE = 0.2  # LapSRN's
 

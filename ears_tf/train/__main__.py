@@ -1,5 +1,5 @@
 """`python -m ears_tf.train --stage=STAGE --preset=PRESET --data=DIR --workdir=DIR [--steps=N] [--strategy=...]
-[--backend=tensorflow|jax]`."""
+[--backend=tensorflow|jax [--coordinator_address=HOST:PORT --num_processes=N --process_id=I]]`."""
 import sys
 
 from ears_tf import cli
@@ -30,13 +30,20 @@ flags.DEFINE_enum("fusion", F1_FINETUNE.name, FUSED_NAMES,
                   "with it or kept fixed.")
 flags.DEFINE_enum("backend", None, cli.BACKENDS,
                   "Keras backend of the training step (default: KERAS_BACKEND, else tensorflow). jax: one jax.jit "
-                  "per step over arrays, on the default device (a GPU where JAX has one); the input pipelines, "
-                  "the evaluation and the exports stay TensorFlow's.")
+                  "per step over arrays, data-parallel over every device JAX sees (with --num_processes, every "
+                  "process's); the input pipelines, the evaluation and the exports stay TensorFlow's.")
 flags.DEFINE_enum("strategy", "default", ("default", "mirrored", "multi_worker"), "tf.distribute strategy.")
 flags.DEFINE_enum("input_sharding", "file", ("file", "batch"),
                   "With several workers: `file` gives each worker a disjoint share of the record files (needs at "
                   "least one file per worker); `batch` has every worker read every file in one deterministic order "
                   "and keep its replicas' slices of each global batch (the same batches as one worker).")
+flags.DEFINE_string("coordinator_address", None,
+                    "jax: HOST:PORT of process 0's coordinator, when --num_processes > 1 (python -m "
+                    "ears_tf.train.launch sets the three on one host; docs/distributed.md).")
+flags.DEFINE_integer("num_processes", 1, "jax: processes training together, one per host or per GPU; each runs "
+                     "the same command with its own --process_id.", lower_bound=1)
+flags.DEFINE_integer("process_id", 0, "jax: this process's index, 0 to --num_processes - 1; process 0 writes the "
+                     "workdir.", lower_bound=0)
 flags.DEFINE_string("data_service", None,
                     "grpc://HOST:PORT of a tf.data service dispatcher (python -m ears_tf.data.service): the input "
                     "pipeline runs on its workers.")
@@ -99,8 +106,16 @@ def main(argv):
                               ("precision", ("float32", "mixed_bfloat16"))):
             if FLAGS[flag].value not in allowed:
                 raise InputError(f"--{flag}", f"{FLAGS[flag].value} is TensorFlow's; under --backend=jax the trainer "
-                                              "runs on one device, in float32 or mixed_bfloat16")
+                                              "spreads over JAX's devices itself, in float32 or mixed_bfloat16")
+        from ears_tf.train import processes_jax
+
+        processes_jax.check_flags(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id)
+        if FLAGS.num_processes > 1:
+            processes_jax.initialize(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id)
     else:
+        if FLAGS.num_processes > 1 or FLAGS.coordinator_address:
+            raise InputError("--num_processes", "JAX's processes; under --backend=tensorflow a cluster is set by "
+                                                "TF_CONFIG with --strategy=multi_worker")
         strategy = make_strategy(FLAGS.strategy, FLAGS.cpu_replicas)
     jit = FLAGS.jit == "true" or (FLAGS.jit == "auto" and bool(tf.config.list_physical_devices("GPU")))
     options = loop.LoopOptions(

@@ -89,10 +89,14 @@ class ArrayCheckpoint:
             variable.assign(stored[name])
         return int(step)
 
+    def path(self, step: int) -> str:
+        """The file of the checkpoint at `step`."""
+        return os.path.join(self.directory, f"ckpt-{step}.npz")
+
     def save(self, step: int) -> str:
         os.makedirs(self.directory, exist_ok=True)
-        name = f"ckpt-{step}.npz"
-        path = os.path.join(self.directory, name)
+        path = self.path(step)
+        name = os.path.basename(path)
         with atomic_path(path) as temporary:
             with open(temporary, "wb") as f:
                 np.savez(f, step=np.asarray(step, np.int64),

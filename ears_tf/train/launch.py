@@ -3,11 +3,14 @@
 Runs a multi-worker training on this host: N processes of `python -m ears_tf.train
 --strategy=multi_worker STAGE FLAGS`, each with its own `TF_CONFIG` on free loopback
 ports (task i of N; task 0 is the chief), and with M > 0 a tf.data service (one
-dispatcher, M workers) that every trainer reads through `--data_service`. Each line a
+dispatcher, M workers) that every trainer reads through `--data_service`. Under
+`--backend=jax` (or KERAS_BACKEND=jax) the N processes are JAX's instead: `--num_processes=N
+--process_id=i` and process 0's coordinator on a free loopback port. Each line a
 process prints is prefixed with its task. When one process fails the others are
 stopped, and the launcher exits with the failing status; SIGTERM to the launcher is
 passed to every trainer (they checkpoint together and stop; the same command resumes).
-For several hosts, set `TF_CONFIG` per host instead (docs/distributed.md).
+For several hosts, give each host its own `TF_CONFIG` (or JAX's three flags) instead
+(docs/distributed.md).
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ flags.DEFINE_float("grace_s", 20.0, "Seconds the other processes get to stop aft
 FLAGS = flags.FLAGS
 
 HOST = "localhost"
+INTERRUPTED = 130  # a trainer's status after a SIGINT or SIGTERM and its checkpoint
 _PRINT = threading.Lock()  # one echoed line at a time, never two run together
 
 
@@ -101,18 +105,28 @@ def run(stage_flags: list) -> int:
     if FLAGS.data_service_workers:
         target, services = start_service(FLAGS.data_service_workers, env)
         stage_flags = [*stage_flags, f"--data_service={target}"]
-    addresses = [f"{HOST}:{port}" for port in free_ports(FLAGS.workers)]
-    trainers = [Process(f"worker {i}", [sys.executable, "-m", "ears_tf.train", *stage_flags, "--strategy=multi_worker"],
-                        dict(env, TF_CONFIG=tf_config(addresses, i))) for i in range(FLAGS.workers)]
+    trainer = [sys.executable, "-m", "ears_tf.train", *stage_flags]
+    if cli.select_backend(["launch", *stage_flags]) == "jax":
+        coordinator = f"{HOST}:{free_ports(1)[0]}"
+        trainers = [Process(f"worker {i}", [*trainer, f"--coordinator_address={coordinator}",
+                                            f"--num_processes={FLAGS.workers}", f"--process_id={i}"], env)
+                    for i in range(FLAGS.workers)]
+    else:
+        addresses = [f"{HOST}:{port}" for port in free_ports(FLAGS.workers)]
+        trainers = [Process(f"worker {i}", [*trainer, "--strategy=multi_worker"],
+                            dict(env, TF_CONFIG=tf_config(addresses, i))) for i in range(FLAGS.workers)]
     signal.signal(signal.SIGTERM, lambda *_: [t.stop() for t in trainers])
     status, failed_at = 0, None
     while any(t.popen.poll() is None for t in trainers):
         failed = [t for t in trainers if t.popen.poll() not in (None, 0)]
         if failed and failed_at is None:
             status, failed_at = failed[0].popen.returncode, time.monotonic()
-            print(f"[launch] {failed[0].label} exited with status {status}; stopping the others", flush=True)
-            for trainer in trainers:
-                trainer.stop()
+            if status == INTERRUPTED:  # checkpointed at a step the others agreed to: they stop there themselves
+                print(f"[launch] {failed[0].label} stopped after its checkpoint; waiting for the others", flush=True)
+            else:
+                print(f"[launch] {failed[0].label} exited with status {status}; stopping the others", flush=True)
+                for trainer in trainers:
+                    trainer.stop()
         if failed_at is not None and time.monotonic() - failed_at > FLAGS.grace_s:
             for trainer in trainers:
                 trainer.stop(signal.SIGKILL)
@@ -128,8 +142,14 @@ def run(stage_flags: list) -> int:
 
 def main(argv):
     stage_flags = argv[1:]
-    if any(arg.startswith("--strategy") for arg in stage_flags):
-        raise app.UsageError("the launcher sets --strategy=multi_worker; leave it out of the stage flags")
+    jax = cli.select_backend(["launch", *stage_flags]) == "jax"
+    owned = ("--coordinator_address", "--num_processes", "--process_id") if jax else ("--strategy",)
+    if any(arg.startswith(owned) for arg in stage_flags):
+        raise app.UsageError(f"the launcher sets {', '.join(owned)}; leave {'it' if len(owned) == 1 else 'them'} "
+                             "out of the stage flags")
+    if jax and FLAGS.data_service_workers:
+        raise app.UsageError("--data_service_workers: the tf.data service feeds TensorFlow's trainers; under JAX "
+                             "each process reads its own input")
     sys.exit(run(stage_flags))
 
 

@@ -201,13 +201,14 @@ def run(stage: Stage, options: LoopOptions, strategy=None) -> dict:
     The running Keras backend picks the runtime. Under TensorFlow, `strategy` is the
     tf.distribute strategy (default: the current one): with several workers only the chief
     writes the workdir (see `workers`), and a SIGTERM on any worker checkpoints the whole
-    cluster. Under JAX the step runs on the default device and `strategy` must be None."""
+    cluster. Under JAX `strategy` must be None: the step runs on every device of every process
+    (`processes_jax`), with the same rules for who writes and for SIGTERM."""
     if keras.backend.backend() == "jax":
         from ears_tf.train.loop_jax import JaxRuntime
 
         if strategy is not None and getattr(strategy, "num_replicas_in_sync", 1) > 1:
             raise InputError("--strategy", "tf.distribute strategies are TensorFlow's; under --backend=jax the "
-                                           "trainer runs on one device")
+                                           "trainer spreads over JAX's devices itself")
         return _run(stage, options, JaxRuntime(options))
     from ears_tf.train.loop_tensorflow import TensorFlowRuntime, without_remapper
 

@@ -10,7 +10,6 @@ into the compiled step as a constant.
 """
 from __future__ import annotations
 
-import jax
 
 import keras
 
@@ -52,6 +51,7 @@ class JaxModelStageStep:
         trainable_ids = {id(v) for v in self.trainable}
         self.held = [v for v in held_variables(stage) if id(v) not in trainable_ids]
         self.optimizer_variables = stage.optimizer.variables
+        self.output_sharding = None  # the runtime's layout of the step's outputs, on several devices
         self._compiled = None
 
     def initial_state(self) -> dict:
@@ -68,7 +68,7 @@ class JaxModelStageStep:
 
     def __call__(self, state: dict, batch):
         if self._compiled is None:
-            self._compiled = jax.jit(self._step, donate_argnums=(0,))
+            self._compiled = jax_backend.jit_step(self._step, self.output_sharding)
         return self._compiled(state, batch)
 
     def _step(self, state, batch):

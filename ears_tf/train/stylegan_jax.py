@@ -38,6 +38,7 @@ class JaxStyleGANStep:
             "ema_state": gan.generator_ema.non_trainable_variables,
         }
         self._w_avg = [v.path for v in self.groups["g_state"]].index(g.w_avg.path)
+        self.output_sharding = None  # the runtime's layout of the step's outputs, on several devices
         self._compiled = {}
 
     def initial_state(self) -> dict:
@@ -58,7 +59,7 @@ class JaxStyleGANStep:
         """(state after one D step and one G step, metrics)."""
         key = (bool(r1), res_log2)
         if key not in self._compiled:
-            self._compiled[key] = jax.jit(lambda s, x: self._step(s, x, *key), donate_argnums=(0,))
+            self._compiled[key] = jax_backend.jit_step(lambda s, x: self._step(s, x, *key), self.output_sharding)
         return self._compiled[key](state, reals)
 
     def _latents(self, key):

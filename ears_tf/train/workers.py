@@ -39,7 +39,12 @@ class Role:
     chief: bool
 
     @classmethod
-    def of(cls, strategy: tf.distribute.Strategy) -> "Role":
+    def of(cls, strategy: tf.distribute.Strategy | None) -> "Role":
+        """The role under `strategy`; None: under JAX, among its processes."""
+        if strategy is None:
+            from ears_tf.train import processes_jax
+
+            return processes_jax.role()
         resolver = getattr(strategy, "cluster_resolver", None)
         jobs = resolver.cluster_spec().as_dict() if resolver is not None else {}
         if not jobs:  # one process: default, mirrored, or multi-worker without TF_CONFIG
@@ -63,10 +68,15 @@ class Role:
             shutil.rmtree(os.path.dirname(self.checkpoint_dir(chief_dir)), ignore_errors=True)
 
 
-def barrier(strategy: tf.distribute.Strategy) -> None:
-    """Returns on every worker once all have reached it: a collective sum of ones. The
-    workers wait here for the chief's writes (a stage's models, the data) before reading them."""
-    if Role.of(strategy).num_workers > 1:
+def barrier(strategy: tf.distribute.Strategy | None) -> None:
+    """Returns on every worker once all have reached it: a collective sum of ones (None: JAX's
+    processes). The workers wait here for the chief's writes (a stage's models, the data) before
+    reading them."""
+    if strategy is None:
+        from ears_tf.train import processes_jax
+
+        processes_jax.barrier()
+    elif Role.of(strategy).num_workers > 1:
         @tf.function(autograph=False)
         def count():
             return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(tf.ones, args=([],)), axis=None)

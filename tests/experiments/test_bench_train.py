@@ -38,3 +38,16 @@ def test_the_step_s_rows_are_printed_on_each_backend(backend):
     assert f"backend {backend}; preset smoke" in result.stdout
     rates = re.findall(r"^(G \+ D step.*?|as trained.*?)\s+([\d.]+)\s+([\d,.]+)\s", result.stdout, re.M)
     assert len(rates) == 3 and all(float(rate.replace(",", "")) > 0 for _, _, rate in rates), result.stdout
+
+
+@pytest.mark.slow
+def test_the_fused_forward_row_is_printed_without_tensorflow():
+    """The device script's last row: the fused model's forward under JAX, where TensorFlow is absent."""
+    script = os.path.join(REPO, "experiments", "bench_train.py")
+    result = subprocess.run([sys.executable, "-c", WITHOUT_TENSORFLOW, script, "--backend=jax", "--preset=smoke",
+                             "--stage=inference", "--precision=mixed_bfloat16", "--batch=4", "--seconds=1"],
+                            capture_output=True, text=True, cwd=os.path.join(REPO, "experiments"),
+                            env=dict(os.environ, PYTHONPATH=REPO, TF_CPP_MIN_LOG_LEVEL="3"), timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    [rate] = re.findall(r"^fused F3 forward\s+[\d.]+\s+([\d,.]+)\s", result.stdout, re.M)
+    assert float(rate.replace(",", "")) > 0, result.stdout

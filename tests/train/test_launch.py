@@ -4,7 +4,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ import time
 import numpy as np
 import pytest
 import tensorflow as tf
+
+from tests.train.preemption import sigterm_to_worker_1
 
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
 STAGE = ["--preset=smoke", "--jit=false", "--eval_every=1000"]
@@ -43,21 +44,7 @@ def train_scalars(stage_dir) -> dict:
 def test_sigterm_on_one_worker_checkpoints_the_cluster_and_a_restart_resumes(smoke_data, tmp_path):
     workdir, steps = tmp_path / "workdir", 24
     flags = ["--stage=stylegan", f"--steps={steps}", "--progress_every_s=0", "--checkpoint_every=1000"]
-    launcher = subprocess.Popen(launch_command(workdir, smoke_data, *flags), stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, env=ENV)
-    output, pids = [], {}
-    for line in launcher.stdout:  # the launcher prefixes every line with its process
-        output.append(line)
-        if match := re.match(r"\[launch\] worker (\d): pid (\d+)", line):
-            pids[int(match[1])] = int(match[2])
-        if line.startswith("[worker 1] stylegan 3/"):
-            os.kill(pids[1], signal.SIGTERM)  # a preemption notice to the non-chief only
-            break
-    output += launcher.stdout.readlines()
-    assert launcher.wait(timeout=120) == 130, "".join(output)[-3000:]
-    stopped = [re.search(r"stopped at step (\d+)", line) for line in output if "interrupted:" in line]
-    assert len(stopped) == 2 and stopped[0][1] == stopped[1][1], output  # both workers, the same step
-    step = int(stopped[0][1])
+    _, step = sigterm_to_worker_1(launch_command(workdir, smoke_data, *flags), ENV, "[worker 1] stylegan 3/")
     assert 3 <= step < steps
     assert files_under(workdir / "stylegan") == {
         "checkpoints/checkpoint", f"checkpoints/ckpt-{step}.index", f"checkpoints/ckpt-{step}.data-00000-of-00001",

@@ -109,7 +109,7 @@ def test_tensorflows_distribution_flags_are_refused_under_jax(smoke_data, tmp_pa
     result = train("--stage=sr_baseline", f"--data={smoke_data}", f"--workdir={tmp_path}", "--strategy=mirrored")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "error: --strategy: mirrored is TensorFlow's; under --backend=jax the trainer runs on one device, in float32 "
+        "error: --strategy: mirrored is TensorFlow's; under --backend=jax the trainer spreads over JAX's devices itself, in float32 "
         "or mixed_bfloat16"]
     assert not (tmp_path / "sr_baseline").exists()
 
