@@ -6,6 +6,7 @@ import os
 import numpy as np
 
 from ears_tf.errors import InputError
+from ears_tf.progress import Progress
 from ears_tf.infer.inputs import Face, load_face, load_waveform, pair_by_stem
 from ears_tf.infer.model import load_super_resolver, low_res_companion, super_resolve
 from ears_tf.refine import RefineOptions
@@ -54,14 +55,13 @@ def run_mix(workdir, variant: str, image_paths: list, audio_paths: list, output,
 def run_folder(workdir, variant: str, image_dir, audio_dir, output_dir, batch_size: int, with_strip: bool,
                refine: RefineOptions = RefineOptions()) -> dict:
     """Super-resolves every images/NAME + audio/NAME pair into output_dir/NAME.png; returns counts."""
-    import keras
-
     pairs, skipped = pair_by_stem(image_dir, audio_dir)
     model = load_super_resolver(workdir, variant)
     low_res_model = low_res_companion(workdir, model) if with_strip else None
-    bar = keras.utils.Progbar(len(pairs), unit_name="pair")
+    bar = Progress("pairs", len(pairs))
     with staged_folder(output_dir) as staging:  # all outputs appear together, or none
         _super_resolve_pairs(pairs, skipped, model, low_res_model, staging, batch_size, with_strip, bar, refine)
+        bar.close(len(pairs))
         written = len(os.listdir(staging))
         if not written:
             raise InputError(image_dir, f"no image and audio pair could be super-resolved ({len(skipped)} skipped)")

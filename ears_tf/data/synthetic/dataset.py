@@ -19,6 +19,7 @@ from ears_tf.data.synthetic import people
 from ears_tf.data.synthetic.preview import write_preview
 from ears_tf.data.synthetic.render import ATTRIBUTES, VideoJob, render_video
 from ears_tf.errors import InputError
+from ears_tf.progress import Progress
 from ears_tf.workdir.atomic import staged_folder, write_text
 
 SOURCE = "synthetic"
@@ -93,11 +94,8 @@ def generate(output, config: Config, seed: int = 0, workers: int | None = None, 
     jobs = plan_jobs(config, speakers, seed)
     ordered = [job for split in records.SPLITS for job in jobs[split]]
 
-    bar = None
-    if progress:
-        import keras
-
-        bar = keras.utils.Progbar(len(ordered), unit_name="video")
+    # A line in place on a terminal, one every 10 s in a log.
+    bar = Progress("data: videos", len(ordered)) if progress else None
     with staged_folder(output) as staging:
         writers = {split: records.ShardWriter(staging, split, config.data.records_per_shard) for split in records.SPLITS}
         for done, (job, frames) in enumerate(zip(ordered, _map_jobs(ordered, workers)), start=1):
@@ -108,6 +106,8 @@ def generate(output, config: Config, seed: int = 0, workers: int | None = None, 
                 ))
             if bar is not None:
                 bar.update(done)
+        if bar is not None:
+            bar.close(len(ordered))
         audio = config.model.audio
         manifest = records.Manifest(
             source=SOURCE, preset=config.name, seed=seed, image_size=config.model.hr_size,

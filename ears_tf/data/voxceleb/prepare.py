@@ -25,6 +25,7 @@ from ears_tf.data import records
 from ears_tf.data.voxceleb import layout, media
 from ears_tf.data.voxceleb.splits import plan_splits
 from ears_tf.errors import InputError
+from ears_tf.progress import Progress
 from ears_tf.workdir.atomic import atomic_path, staged_folder, write_text
 
 SOURCE = "voxceleb2"
@@ -92,11 +93,7 @@ def prepare(root, output, config: Config, meta=None, fps: float = DEFAULT_FPS, m
     start = time.perf_counter()
     workers = workers or os.cpu_count() or 1
     counts, failures = {}, []
-    bar = None
-    if progress:
-        import keras
-
-        bar = keras.utils.Progbar(len(clips), unit_name="clip")
+    bar = Progress("clips", len(clips)) if progress else None
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         futures = {pool.submit(extract_clip, clip, cache_dir, fps, size, audio.sample_rate): clip for clip in clips}
         for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
@@ -108,6 +105,8 @@ def prepare(root, output, config: Config, meta=None, fps: float = DEFAULT_FPS, m
                 failures.append({"path": clip.video_path, "error": str(error)})
             if bar is not None:
                 bar.update(done)
+    if bar is not None:
+        bar.close(len(clips))
     seconds = time.perf_counter() - start
     videos = {(clip.speaker, clip.video) for clip in clips}
 
