@@ -109,9 +109,7 @@ def main(argv):
                                               "spreads over JAX's devices itself, in float32 or mixed_bfloat16")
         from ears_tf.train import processes_jax
 
-        processes_jax.check_flags(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id)
-        if FLAGS.num_processes > 1:
-            processes_jax.initialize(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id)
+        processes_jax.initialize(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id)
     else:
         if FLAGS.num_processes > 1 or FLAGS.coordinator_address:
             raise InputError("--num_processes", "JAX's processes; under --backend=tensorflow a cluster is set by "

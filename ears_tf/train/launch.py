@@ -98,7 +98,8 @@ def start_service(workers: int, env: dict) -> tuple:
     return f"grpc://{HOST}:{dispatcher_port}", processes
 
 
-def run(stage_flags: list) -> int:
+def run(stage_flags: list, jax: bool = False) -> int:
+    """Starts the trainers (JAX's processes with `jax`, else a TF cluster); returns the launch's status."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env.pop("TF_CONFIG", None)
     services = []
@@ -106,7 +107,7 @@ def run(stage_flags: list) -> int:
         target, services = start_service(FLAGS.data_service_workers, env)
         stage_flags = [*stage_flags, f"--data_service={target}"]
     trainer = [sys.executable, "-m", "ears_tf.train", *stage_flags]
-    if cli.select_backend(["launch", *stage_flags]) == "jax":
+    if jax:
         coordinator = f"{HOST}:{free_ports(1)[0]}"
         trainers = [Process(f"worker {i}", [*trainer, f"--coordinator_address={coordinator}",
                                             f"--num_processes={FLAGS.workers}", f"--process_id={i}"], env)
@@ -150,7 +151,7 @@ def main(argv):
     if jax and FLAGS.data_service_workers:
         raise app.UsageError("--data_service_workers: the tf.data service feeds TensorFlow's trainers; under JAX "
                              "each process reads its own input")
-    sys.exit(run(stage_flags))
+    sys.exit(run(stage_flags, jax))
 
 
 if __name__ == "__main__":

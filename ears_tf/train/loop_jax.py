@@ -113,7 +113,9 @@ class JaxRuntime(Runtime):
         def advance(batch):
             self.state, metrics = self.stepper(self.state, batch, **variant)
             self._step += 1
-            return jax.tree_util.tree_map(local_copy, metrics)
+            if self.processes > 1:  # the loop reads them as numbers; another process's copy cannot be read
+                metrics = jax.tree_util.tree_map(local_copy, metrics)
+            return metrics
 
         return advance
 

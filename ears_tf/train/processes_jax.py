@@ -30,9 +30,12 @@ def check_flags(coordinator_address: str | None, num_processes: int, process_id:
                                          f"{num_processes - 1})")
 
 
-def initialize(coordinator_address: str, num_processes: int, process_id: int) -> None:
-    """Joins this process to the others; before anything else asks JAX for its devices."""
+def initialize(coordinator_address: str | None, num_processes: int, process_id: int) -> None:
+    """Checks the flags and, with several processes, joins this one to the others; before anything
+    else asks JAX for its devices."""
     check_flags(coordinator_address, num_processes, process_id)
+    if num_processes == 1:
+        return
     if "jax_cpu_collectives_implementation" in jax.config.values:
         # CPU processes need Gloo for cross-process collectives (later JAX releases default to it).
         jax.config.update("jax_cpu_collectives_implementation", "gloo")
