@@ -5,8 +5,10 @@
 #   bash experiments/device_bench.sh wheels   here: fetches Keras and its two missing needs as
 #                                             Python 3.12 wheels into .whl/ (kept out of git)
 #   bash experiments/device_bench.sh run      there (carry .whl): installs them, then times the paper
-#                                             G + D step in mixed bfloat16 and float32 at batch 32 and
-#                                             the fused model's forward at batch 256 in bfloat16
+#                                             G + D step in mixed bfloat16 at batch 32, the fused
+#                                             model's forward at batch 256 in bfloat16 and the G + D
+#                                             step in float32, each within PER_RUN_S (180) seconds;
+#                                             then whether JAX's compilation cache works there
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
@@ -22,13 +24,20 @@ wheels)
     ;;
 run)
     python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl
-    export PYTHONPATH="/tmp/site:$PWD" KERAS_BACKEND=jax
+    export PYTHONPATH="/tmp/site:$PWD" KERAS_BACKEND=jax PYTHONUNBUFFERED=1
+    log="${OUT:-/tmp}/device_bench.log"  # the device tool brings $OUT back, also after a time-out
     cd experiments
-    nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
-    for precision in mixed_bfloat16 float32; do
-        python3 bench_train.py --backend=jax --preset=paper --stage=stylegan --precision="$precision" --batch=32 --seconds=20
+    nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1 | tee -a "$log" || true
+    # The headline row first; each run capped (PER_RUN_S) so that a slow compile costs one row, not all.
+    per_run="${PER_RUN_S:-180}"
+    for row in "stylegan mixed_bfloat16 32" "inference mixed_bfloat16 256" "stylegan float32 32"; do
+        read -r stage precision batch <<<"$row"
+        timeout "$per_run" python3 bench_train.py --backend=jax --preset=paper --stage="$stage" \
+            --precision="$precision" --batch="$batch" --seconds=20 2>&1 | tee -a "$log" \
+            || echo "bench_train.py --stage=$stage --precision=$precision: exit ${PIPESTATUS[0]}" | tee -a "$log"
     done
-    python3 bench_train.py --backend=jax --preset=paper --stage=inference --precision=mixed_bfloat16 --batch=256 --seconds=20
+    # Whether XLA's persistent compilation cache may serve the trainer's donated steps here (docs/backends.md).
+    timeout 120 python3 jax_cache_check.py 2>&1 | tee -a "$log" || true
     ;;
 *)
     echo "usage: bash experiments/device_bench.sh wheels|run" >&2

@@ -56,3 +56,9 @@ def test_the_base_modules_import_what_the_design_says():
             sorted((ROOT / "ears_tf" / part).rglob("*.py"))
         imported = set().union(*(_package_imports(path) for path in paths)) - {part}
         assert imported <= others, f"ears_tf/{part} imports {sorted(imported - others)}"
+
+
+def test_the_suites_longest_files_exist():
+    from tests.conftest import LONGEST_FIRST
+
+    assert [path for path in LONGEST_FIRST if not (ROOT / path).is_file()] == []

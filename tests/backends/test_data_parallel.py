@@ -13,7 +13,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def test_two_devices_give_one_device_s_gradients():
-    env = dict(os.environ, KERAS_BACKEND="jax", PYTHONPATH=ROOT, XLA_FLAGS="--xla_force_host_platform_device_count=2")
+    env = dict(os.environ, KERAS_BACKEND="jax", PYTHONPATH=ROOT,
+               XLA_FLAGS=f"{os.environ.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count=2")
     result = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "backends", "data_parallel_worker.py")],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-4000:]

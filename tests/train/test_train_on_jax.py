@@ -126,7 +126,7 @@ def test_two_devices_train_as_one(smoke_data, tmp_path):
         return result.stdout, [float(m) for m in re.findall(r"^classifiers \d/3 .* loss ([\d.]+)", result.stdout, re.M)][:3]
 
     _, one = losses(tmp_path / "one")
-    output, two = losses(tmp_path / "two", XLA_FLAGS="--xla_force_host_platform_device_count=2")
+    output, two = losses(tmp_path / "two", XLA_FLAGS=f"{os.environ.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count=2")
     assert re.search(r"^classifiers: global batch (\d+) = (\d+) per device x 2 devices", output, re.M), output
     assert len(one) == 3 and one[0] > 0
     np.testing.assert_allclose(two, one, rtol=2e-3)
