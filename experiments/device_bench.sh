@@ -7,7 +7,7 @@
 #   bash experiments/device_bench.sh run      there (carry .whl): installs them, then times the paper
 #                                             G + D step in mixed bfloat16 at batch 32, the fused
 #                                             model's forward at batch 256 in bfloat16 and the G + D
-#                                             step in float32, each within PER_RUN_S (180) seconds;
+#                                             step in float32, each within PER_RUN_S (170) seconds;
 #                                             then whether JAX's compilation cache works there
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,15 +29,15 @@ run)
     cd experiments
     nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1 | tee -a "$log" || true
     # The headline row first; each run capped (PER_RUN_S) so that a slow compile costs one row, not all.
-    per_run="${PER_RUN_S:-180}"
+    per_run="${PER_RUN_S:-170}" preset="${PRESET:-paper}"  # PRESET=smoke rehearses the script on a CPU
     for row in "stylegan mixed_bfloat16 32" "inference mixed_bfloat16 256" "stylegan float32 32"; do
         read -r stage precision batch <<<"$row"
-        timeout "$per_run" python3 bench_train.py --backend=jax --preset=paper --stage="$stage" \
-            --precision="$precision" --batch="$batch" --seconds=20 2>&1 | tee -a "$log" \
+        timeout "$per_run" python3 bench_train.py --backend=jax --preset="$preset" --stage="$stage" \
+            --precision="$precision" --batch="$batch" --seconds=10 2>&1 | tee -a "$log" \
             || echo "bench_train.py --stage=$stage --precision=$precision: exit ${PIPESTATUS[0]}" | tee -a "$log"
     done
     # Whether XLA's persistent compilation cache may serve the trainer's donated steps here (docs/backends.md).
-    timeout 120 python3 jax_cache_check.py 2>&1 | tee -a "$log" || true
+    timeout 60 python3 jax_cache_check.py 2>&1 | tee -a "$log" || true
     ;;
 *)
     echo "usage: bash experiments/device_bench.sh wheels|run" >&2
