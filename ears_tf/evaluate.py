@@ -4,7 +4,7 @@ from absl import flags
 
 from ears_tf import cli
 from ears_tf.errors import InputError
-from ears_tf.refine import MEASURED_STEPS, TARGETS, RefineOptions
+from ears_tf.refine_options import MEASURED_STEPS, TARGETS, RefineOptions
 
 flags.DEFINE_string("workdir", None, "A workdir every training stage has completed in (python -m ears_tf.train).")
 flags.DEFINE_string("data", None, "The records folder the workdir was trained on; its test split is evaluated.")

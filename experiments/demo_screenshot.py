@@ -129,7 +129,7 @@ if __name__ == "__main__":
     flags.DEFINE_string("workdir", None, "A workdir with a fused variant, trained on the synthetic data.", required=True)
     flags.DEFINE_string("output", "docs/images/demo.png", "The screenshot (PNG).")
     flags.DEFINE_integer("example", 0, "Which of the page's test-split examples.", lower_bound=0)
-    from ears_tf.refine import MEASURED_STEPS
+    from ears_tf.refine_options import MEASURED_STEPS
 
     flags.DEFINE_integer("refine_steps", MEASURED_STEPS, "The refine slider's value (0: no refined panel).", lower_bound=0)
     flags.DEFINE_integer("width", 1400, "Window width, pixels.")

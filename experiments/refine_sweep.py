@@ -27,7 +27,7 @@ STARTS = ("fused", "lowres")
 
 
 def parse_setting(text: str):
-    from ears_tf.refine import RefineOptions
+    from ears_tf.refine_options import RefineOptions
 
     try:
         target, learning_rate, prior_weight = text.split(":")

@@ -3,7 +3,7 @@
 
 Exports the fused inference model of a trained workdir, reloads every artefact and
 compares it with the Keras model on random and real-looking inputs. Each format has a
-gate (`export.parity.FLOAT32_TOLERANCE` and `MIN_PSNR_DB`; NaN or Inf fails all): artefacts are written
+gate (`export.gates.FLOAT32_TOLERANCE` and `MIN_PSNR_DB`; NaN or Inf fails all): artefacts are written
 aside and published into OUTPUT only when every one passes; otherwise exit status 1 and
 nothing is written.
 """
@@ -16,12 +16,9 @@ import tempfile
 from absl import flags
 
 from ears_tf.variants import DEFAULT, VARIANT_NAMES
-from export.parity import MIN_PSNR_DB
-from export.tflite import QUANTIZATIONS
+from export.gates import FORMATS, MIN_PSNR_DB, QUANTIZATIONS
 from ears_tf import cli
 from ears_tf.errors import InputError
-
-FORMATS = ("saved_model", "tflite", "onnx")
 
 
 class ParityError(Exception):

@@ -5,13 +5,8 @@ import numpy as np
 import tensorflow as tf
 
 from ears_tf.metrics.image import psnr
+from export.gates import FLOAT32_TOLERANCE, MIN_PSNR_DB
 from export.graph import OUTPUT
-
-# The gates an artefact passes against the Keras model on the same inputs. float32: max abs
-# difference within this share of the output's range (1 for images in [-1, 1]).
-FLOAT32_TOLERANCE = 1e-3
-# float16 and int8: mean PSNR against Keras, in dB. Any NaN or Inf fails every format.
-MIN_PSNR_DB = {"float16": 40.0, "int8": 20.0}
 
 
 def run_saved_model(path, lr_image, waveform) -> np.ndarray:

@@ -8,9 +8,9 @@ import tensorflow as tf
 
 from ears_tf.models import SuperResolver
 from ears_tf.workdir.atomic import write_bytes
+from export.gates import QUANTIZATIONS
 from export.saved_model import export_saved_model
 
-QUANTIZATIONS = ("float32", "float16", "int8")
 FLATBUFFER_LIMIT = 2 ** 31  # bytes: a TFLite flatbuffer cannot be larger
 
 

@@ -79,14 +79,3 @@ def test_the_trajectory_reads_one_search_as_the_refinements_of_each_step_count(s
     assert not np.allclose(along[2][0], along[6][0])
     with pytest.raises(ConfigError, match="checkpoints must increase up to 6"):
         list(Refiner(generator, options).trajectory(z_prior, lr, [4, 2]))
-
-
-@pytest.mark.parametrize("options, message", [
-    ({"steps": -1}, "steps must be 0 or more"),
-    ({"learning_rate": 0.0}, "learning rate must be positive"),
-    ({"prior_weight": -1.0}, "prior weight must be 0 or more"),
-    ({"target": "noise"}, "target must be one of z, w"),
-])
-def test_bad_refine_options_are_refused(options, message):
-    with pytest.raises(ConfigError, match=message):
-        RefineOptions(**options).validate()

@@ -12,11 +12,11 @@ import gradio as gr
 
 from ears_tf.demo.runner import MIX_STEPS, DemoRunner
 from ears_tf.errors import InputError
-from ears_tf.refine import MEASURED_STEPS
+from ears_tf.refine_options import MEASURED_STEPS
 
 TITLE = "ears_tf: a face from a {r}x{r} frame and a voice"
 DISPLAY_HEIGHT = 256  # pixels on the page: small outputs are enlarged, without smoothing (CSS below)
-MAX_REFINE_STEPS = 200  # the slider's end; refine.MEASURED_STEPS is the measured count (docs/evaluation.md)
+MAX_REFINE_STEPS = 200  # the slider's end; refine_options.MEASURED_STEPS is the measured count (docs/evaluation.md)
 # Gradio shows an image at most at its own size; these fill the panel instead, keeping the aspect.
 CSS = ("#lr img, #bicubic img, #lowres_only img, #fused img, #refined img, #mix img "
        "{image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain;}")

@@ -21,7 +21,7 @@ from ears_tf.variants import DEFAULT, VARIANT_NAMES
 from ears_tf import cli
 from ears_tf.errors import InputError
 from ears_tf.precision import PRECISIONS
-from ears_tf.refine import MEASURED_STEPS, TARGETS, RefineOptions
+from ears_tf.refine_options import MEASURED_STEPS, TARGETS, RefineOptions
 
 flags.DEFINE_string("workdir", None, "Workdir of a trained run (python -m ears_tf.train --stage=all).")
 flags.DEFINE_enum("variant", DEFAULT.name, VARIANT_NAMES,

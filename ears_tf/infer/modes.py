@@ -9,7 +9,7 @@ from ears_tf.errors import InputError
 from ears_tf.progress import Progress
 from ears_tf.infer.inputs import Face, load_face, load_waveform, pair_by_stem
 from ears_tf.infer.model import load_super_resolver, low_res_companion, super_resolve
-from ears_tf.refine import RefineOptions
+from ears_tf.refine_options import RefineOptions
 from ears_tf.visualize import image_grid, nearest_upsample, save_png
 from ears_tf.workdir.atomic import staged_folder
 

@@ -3,7 +3,7 @@ difference, float16 and int8 by PSNR against the Keras model."""
 import numpy as np
 
 from export import parity
-from export.parity import FLOAT32_TOLERANCE, MIN_PSNR_DB
+from export.gates import FLOAT32_TOLERANCE, MIN_PSNR_DB
 
 
 def gate(reference, output, quantization):
