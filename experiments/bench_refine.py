@@ -28,7 +28,8 @@ def bench(preset_name: str) -> dict:
     from ears_tf import config
     from ears_tf.models import Generator
     from ears_tf.models.flops import generator_macs
-    from ears_tf.refine import RefineOptions, Refiner
+    from ears_tf.refine import Refiner
+    from ears_tf.refine_options import RefineOptions
 
     cfg = config.get_preset(preset_name).model
     keras.utils.set_random_seed(0)

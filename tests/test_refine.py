@@ -8,7 +8,8 @@ from ears_tf import config
 from ears_tf.config import ConfigError
 from ears_tf.layers import AuthorsDownsample16x
 from ears_tf.models import Generator
-from ears_tf.refine import RefineOptions, Refiner
+from ears_tf.refine import Refiner
+from ears_tf.refine_options import RefineOptions
 
 
 @pytest.fixture(scope="module")

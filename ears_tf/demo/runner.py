@@ -18,7 +18,8 @@ from ears_tf.infer import inputs
 from ears_tf.infer.model import load_super_resolver
 from ears_tf.data.image import bicubic_upsample, to_uint8
 from ears_tf.errors import InputError
-from ears_tf.refine import RefineOptions, Refiner
+from ears_tf.refine import Refiner
+from ears_tf.refine_options import RefineOptions
 from ears_tf.visualize import nearest_upsample
 
 MIX_STEPS = 5  # columns of the audio-mixing strip: voice A, three blends, voice B

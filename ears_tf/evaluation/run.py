@@ -25,7 +25,8 @@ from ears_tf.metrics.image import psnr, ssim
 from ears_tf.workdir import layout
 from ears_tf.visualize import speakers_first
 from ears_tf.progress import Progress
-from ears_tf.refine import RefineOptions, Refiner
+from ears_tf.refine import Refiner
+from ears_tf.refine_options import RefineOptions
 from ears_tf.data.image import bicubic_upsample
 
 # Table 1's rows: the HR faces, E_h only, then the variants (b) to (f), each by its variant's name.

@@ -11,7 +11,8 @@ import numpy as np
 import tensorflow as tf
 
 from ears_tf import variants
-from ears_tf.refine import RefineOptions, Refiner
+from ears_tf.refine import Refiner
+from ears_tf.refine_options import RefineOptions
 from ears_tf.workdir import layout
 
 

@@ -49,7 +49,8 @@ def test_the_strip_s_low_res_model_shares_the_fused_model_s_parts(trained_smoke)
 
 def test_refined_outputs_are_g_of_the_refined_codes(trained_smoke):
     from ears_tf.layers import AuthorsDownsample16x
-    from ears_tf.refine import RefineOptions, Refiner
+    from ears_tf.refine import Refiner
+    from ears_tf.refine_options import RefineOptions
 
     _, workdir, _ = trained_smoke
     model = infer_model.load_super_resolver(workdir, "f1_finetune")
