@@ -30,7 +30,7 @@ setuptools.setup(
         # pytest-xdist runs the suite on two workers (pytest.ini); filelock shares its session fixtures.
         # JAX runs the tests of the JAX backend on the CPU: 0.4.34 is the last that resolves beside
         # TensorFlow 2.16 (numpy < 2, ml-dtypes 0.3).
-        "dev": ["pytest>=7.2", "pytest-timeout>=2.1", "pytest-xdist>=3.5", "filelock>=3.12", "selenium>=4.10",
+        "dev": ["pytest>=7.2", "pytest-timeout>=2.1", "pytest-xdist>=3.8", "filelock>=3.12", "selenium>=4.10",
                 "jax==0.4.34", "jaxlib==0.4.34"],
         # python -m ears_tf.demo
         "demo": ["gradio>=5,<7"],
