@@ -106,15 +106,15 @@ def run(stage_flags: list, jax: bool = False) -> int:
     if FLAGS.data_service_workers:
         target, services = start_service(FLAGS.data_service_workers, env)
         stage_flags = [*stage_flags, f"--data_service={target}"]
-    trainer = [sys.executable, "-m", "ears_tf.train", *stage_flags]
+    command = [sys.executable, "-m", "ears_tf.train", *stage_flags]
     if jax:
         coordinator = f"{HOST}:{free_ports(1)[0]}"
-        trainers = [Process(f"worker {i}", [*trainer, f"--coordinator_address={coordinator}",
+        trainers = [Process(f"worker {i}", [*command, f"--coordinator_address={coordinator}",
                                             f"--num_processes={FLAGS.workers}", f"--process_id={i}"], env)
                     for i in range(FLAGS.workers)]
     else:
         addresses = [f"{HOST}:{port}" for port in free_ports(FLAGS.workers)]
-        trainers = [Process(f"worker {i}", [*trainer, "--strategy=multi_worker"],
+        trainers = [Process(f"worker {i}", [*command, "--strategy=multi_worker"],
                             dict(env, TF_CONFIG=tf_config(addresses, i))) for i in range(FLAGS.workers)]
     signal.signal(signal.SIGTERM, lambda *_: [t.stop() for t in trainers])
     status, failed_at = 0, None

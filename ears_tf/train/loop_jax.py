@@ -61,7 +61,7 @@ class JaxRuntime(Runtime):
             per_device = workers.per_replica_batch(stage.batch_size, devices)
             across = ""
             if self.processes > 1:
-                workers.per_replica_batch(stage.batch_size, self.processes)
+                workers.per_replica_batch(stage.batch_size, self.processes)  # each feeds B / processes, or raises
                 across = f", {self.processes} processes, {self.options.input_sharding} input sharding"
             print(f"{stage.name}: global batch {stage.batch_size} = {per_device} per device x {devices} devices "
                   f"(keras.distribution.DataParallel{across})", flush=True)

@@ -10,7 +10,6 @@ into the compiled step as a constant.
 """
 from __future__ import annotations
 
-
 import keras
 
 from ears_tf.backends import jax as jax_backend
