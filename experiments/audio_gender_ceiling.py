@@ -50,7 +50,7 @@ def main(argv):
     frontal, generate = tf.function(stage.frontal_code), tf.function(stage.generate)
 
     def read(split, with_audio):
-        options = pipeline.PipelineOptions(batch_size=CHUNK, training=False, deterministic=True, drop_remainder=False,
+        options = pipeline.PipelineOptions(batch_size=CHUNK, training=False, drop_remainder=False,
                                            with_audio=with_audio, hr_size=cfg.model.hr_size)
         codes, audio_codes, genders = [], [], []
         for batch in pipeline.make_dataset(FLAGS.data, split, options, cfg.model.audio):

@@ -6,7 +6,7 @@ def load_faces(data_dir, splits):
     """(HR faces [N, H, W, 3] in [-1, 1], speakers [N], genders [N] (-1: unknown)) of `splits`, in record order."""
     from ears_tf.data.pipeline import PipelineOptions, make_dataset
 
-    options = PipelineOptions(batch_size=256, training=False, deterministic=True, with_audio=False,
+    options = PipelineOptions(batch_size=256, training=False, with_audio=False,
                               drop_remainder=False)
     faces, speakers, genders = [], [], []
     for batch in make_dataset(data_dir, list(splits), options):

@@ -27,7 +27,7 @@ def main(argv):
     manifest = records.Manifest.load(FLAGS.data)
     model_config = config.get_preset(manifest.preset).model
     hr_size = model_config.hr_size  # the size the models train at
-    options = pipeline.PipelineOptions(batch_size=64, training=False, deterministic=True, drop_remainder=False,
+    options = pipeline.PipelineOptions(batch_size=64, training=False, drop_remainder=False,
                                        with_audio=False, hr_size=hr_size)
     dataset = pipeline.make_dataset(FLAGS.data, FLAGS.split, options, model_config.audio).unbatch().take(FLAGS.examples).batch(64)
     operators = {"clean": BicubicDownsample16x(), "authors": AuthorsDownsample16x()}

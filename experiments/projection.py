@@ -46,7 +46,7 @@ def main(argv):
     cfg = generator.model_config
     print(f"machine: {machine.cpu_model()}; projecting {FLAGS.examples} test faces, {FLAGS.steps} steps each")
 
-    options = pipeline.PipelineOptions(batch_size=FLAGS.batch_size, training=False, deterministic=True,
+    options = pipeline.PipelineOptions(batch_size=FLAGS.batch_size, training=False,
                                        drop_remainder=False, with_audio=False, hr_size=cfg.hr_size)
     dataset = pipeline.make_dataset(FLAGS.data, "test", options).unbatch().take(FLAGS.examples).batch(FLAGS.batch_size)
     reports = list(range(0, FLAGS.steps + 1, FLAGS.report_every))

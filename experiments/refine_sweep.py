@@ -58,7 +58,7 @@ def main(argv):
     settings = [dataclasses.replace(parse_setting(s), steps=checkpoints[-1]).validate() for s in FLAGS.settings]
     models = Models(FLAGS.workdir)
     cfg = models.model_config
-    options = pipeline.PipelineOptions(batch_size=FLAGS.batch_size, training=False, deterministic=True,
+    options = pipeline.PipelineOptions(batch_size=FLAGS.batch_size, training=False,
                                        drop_remainder=False, with_audio=True, hr_size=cfg.hr_size)
     dataset = pipeline.make_dataset(FLAGS.data, "test", options, cfg.audio).unbatch().take(FLAGS.examples)
     batches = list(dataset.batch(FLAGS.batch_size))

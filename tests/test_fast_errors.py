@@ -1,5 +1,5 @@
-"""The command lines check their paths before TensorFlow loads: a workdir or records folder that
-does not exist is refused at once, not after the seconds that importing TensorFlow takes."""
+"""The command lines check their paths before TensorFlow loads: a workdir, records folder or data
+root that does not exist is refused at once, not after the seconds that importing TensorFlow takes."""
 import subprocess
 import sys
 
@@ -16,14 +16,27 @@ except SystemExit as stopped:
 """
 
 
-@pytest.mark.parametrize("module, args", [
-    ("ears_tf.infer", ["--image=a.png", "--audio=a.wav", "--output=out.png"]),
-    ("ears_tf.evaluate", ["--data=data", "--output=out"]),
-    ("export", ["--format=onnx", "--output=out"]),
-    ("ears_tf.train", ["--stage=stylegan", "--data=data", "--preset=smoke"]),
+@pytest.mark.parametrize("module, missing, args", [
+    ("ears_tf.infer", "workdir", ["--image=a.png", "--audio=a.wav", "--output=out.png"]),
+    ("ears_tf.evaluate", "workdir", ["--data=data", "--output=out"]),
+    ("export", "workdir", ["--format=onnx", "--output=out"]),
+    ("ears_tf.train", "data", ["--stage=stylegan", "--workdir=out", "--preset=smoke"]),
+    ("ears_tf.data.pairs", "root", ["--output=out"]),
+    ("ears_tf.data.voxceleb", "root", ["--output=out"]),
 ])
-def test_a_missing_folder_is_refused_before_tensorflow_loads(module, args, tmp_path):
-    result = subprocess.run([sys.executable, "-c", PROBE, module, f"--workdir={tmp_path / 'none'}", *args],
+def test_a_missing_folder_is_refused_before_tensorflow_loads(module, missing, args, tmp_path):
+    absent = tmp_path / "none"
+    result = subprocess.run([sys.executable, "-c", PROBE, module, f"--{missing}={absent}", *args],
                             capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.stdout.split() == ["2", "False", "False"], result.stdout + result.stderr[-2000:]
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert str(absent) in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_missing_meta_csv_is_refused_before_tensorflow_loads(tmp_path):
+    absent = tmp_path / "vox2_meta.csv"
+    result = subprocess.run([sys.executable, "-c", PROBE, "ears_tf.data.voxceleb", f"--root={tmp_path}",
+                             f"--meta={absent}", "--output=out"], capture_output=True, text=True, cwd=tmp_path,
+                            timeout=120)
+    assert result.stdout.split() == ["2", "False", "False"], result.stdout + result.stderr[-2000:]
+    assert result.stderr.strip() == f"error: {absent}: no such meta CSV"

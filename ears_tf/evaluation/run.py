@@ -120,7 +120,7 @@ class Models:
 
 def _test_dataset(data_dir, options: EvaluationOptions, audio_config, hr_size: int, with_audio: bool):
     pipeline_options = pipeline.PipelineOptions(
-        batch_size=options.batch_size, training=False, deterministic=True, drop_remainder=False,
+        batch_size=options.batch_size, training=False, drop_remainder=False,
         with_audio=with_audio, hr_size=hr_size,
     )
     dataset = pipeline.make_dataset(data_dir, "test", pipeline_options, audio_config)

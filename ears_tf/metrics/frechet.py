@@ -59,7 +59,7 @@ class FrechetEvaluator:
     def __init__(self, data_dir, feature_net: keras.Model, image_size: int, num_real: int = 1024):
         self.features = keras.Model(feature_net.input, feature_net.get_layer("features").output)
         options = pipeline.PipelineOptions(batch_size=128, training=False, drop_remainder=False, with_audio=False,
-                                           hr_size=image_size, deterministic=True)
+                                           hr_size=image_size)
         real = []
         for batch in pipeline.make_dataset(data_dir, "test", options):
             real.append(self.embed(batch["hr"]))

@@ -97,7 +97,6 @@ def accuracy(logits, labels) -> np.ndarray:
 class ClassifiersStage(ModelStage):
     splits = TRAIN_SPLITS
     with_audio = False
-    fixed_order = True
 
     def learning_schedule(self):
         # Cosine decay to zero over the steps this run takes (the loop's, which follow --steps and

@@ -53,7 +53,7 @@ def build_code_cache(data_dir, splits, code_fn, code_shape, hr_size: int, max_by
     count = sum(manifest.splits[name].count for name in splits)
     if code_bytes(count, code_shape) > max_bytes:
         return None
-    options = pipeline.PipelineOptions(batch_size=CHUNK, training=False, deterministic=True, drop_remainder=False,
+    options = pipeline.PipelineOptions(batch_size=CHUNK, training=False, drop_remainder=False,
                                        with_audio=False, hr_size=hr_size)
     compiled = backends.current().compiled_function(code_fn)
     start = time.perf_counter()

@@ -45,9 +45,6 @@ BEST = "best.json"
 class ModelStage(Stage):
     splits: tuple  # training splits
     with_audio: bool
-    # Batches in the same order in every run of a seed (tf.data's deterministic mode): for stages
-    # whose models must not differ between runs of the same data (the evaluation's classifiers).
-    fixed_order: bool = False
     # Model selection where a stage's held-out figure rises late (it memorises videos): at each
     # evaluation the mean of `validation_scores` (lower is better) on `validation_split` is
     # logged as val_<validation_metric>; the models at its best are kept and exported.
@@ -112,7 +109,7 @@ class ModelStage(Stage):
     def dataset(self, seed, share=pipeline.WHOLE):
         options = pipeline.PipelineOptions(
             batch_size=self.batch_size, training=True, seed=seed, with_audio=self.with_audio,
-            hr_size=self.model_config.hr_size, share=share, deterministic=self.fixed_order,
+            hr_size=self.model_config.hr_size, share=share,
         )
         dataset = pipeline.make_dataset(self.data_dir, list(self.splits), options, self.model_config.audio)
 
@@ -140,7 +137,7 @@ class ModelStage(Stage):
         """The first `eval_examples` examples of `split` (numpy arrays), distinct speakers first."""
         if split not in self._examples:
             options = pipeline.PipelineOptions(
-                batch_size=self.options.eval_examples, training=False, deterministic=True, drop_remainder=False,
+                batch_size=self.options.eval_examples, training=False, drop_remainder=False,
                 with_audio=self.with_audio, hr_size=self.model_config.hr_size,
             )
             batch = next(iter(pipeline.make_dataset(self.data_dir, split, options, self.model_config.audio)))

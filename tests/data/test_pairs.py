@@ -7,7 +7,7 @@ from PIL import Image
 
 from ears_tf import config
 from ears_tf.data import pipeline
-from ears_tf.data.pairs import prepare_pairs
+from ears_tf.data.pairs.prepare import prepare_pairs
 
 
 def write_wav(path, seconds: float, rate: int = 22_050):

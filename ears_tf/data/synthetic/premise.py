@@ -119,7 +119,7 @@ def _collect(data_dir, split: str, batch_size: int, audio: AudioConfig):
     from ears_tf.layers import LogSpectrogram
 
     spectrogram = LogSpectrogram(audio.frame_length, audio.frame_step, audio.log_offset)
-    options = pipeline.PipelineOptions(batch_size=batch_size, training=False, drop_remainder=False, deterministic=True)
+    options = pipeline.PipelineOptions(batch_size=batch_size, training=False, drop_remainder=False)
     parts = {"hr": [], "lr": [], "voice": [], "speaker": [], "gender": []}
     for batch in pipeline.make_dataset(data_dir, split, options, audio):
         parts["hr"].append(hr_features(batch["hr"].numpy()))
