@@ -1,11 +1,8 @@
 """`python -m ears_tf.data.voxceleb --root=VOXCELEB2_DIR --output=DIR [--meta=vox2_meta.csv] [--workers=N]`."""
-import os
-
 from absl import flags
 
 from ears_tf.config import PRESET_NAMES, get_preset
 from ears_tf import cli
-from ears_tf.errors import InputError
 
 flags.DEFINE_string("root", None, "VoxCeleb2 folder with dev/mp4/... and/or test/mp4/... (audio in aac/ or wav/ beside).")
 flags.DEFINE_string("output", None, "Records folder to write (resumes a preparation already there).")
@@ -24,13 +21,13 @@ FLAGS = flags.FLAGS
 
 def main(argv):
     del argv
+    from ears_tf.data.voxceleb.layout import check_meta, check_root
     from ears_tf.workdir.atomic import check_writable
 
     # Before TensorFlow loads, which takes seconds.
-    if not os.path.isdir(FLAGS.root):
-        raise InputError(FLAGS.root, "no such folder")
-    if FLAGS.meta and not os.path.isfile(FLAGS.meta):
-        raise InputError(FLAGS.meta, "no such meta CSV")
+    check_root(FLAGS.root)
+    if FLAGS.meta:
+        check_meta(FLAGS.meta)
     check_writable(FLAGS.output)
     from ears_tf.data.voxceleb.prepare import prepare
 

@@ -1,13 +1,14 @@
 """The released VoxCeleb2 layout: PART/mp4/idNNNNN/VIDEO_ID/NNNNN.mp4 with PART dev or test,
 audio beside it as PART/aac/.../NNNNN.m4a or PART/wav/.../NNNNN.wav (else the mp4's own
-audio track), and the optional meta CSV (VoxCeleb2 ID, VGGFace2 ID, Gender, Set)."""
+audio track), and the optional meta CSV (VoxCeleb2 ID, VGGFace2 ID, Gender, Set).
+
+Importing it loads no TensorFlow, so the command line can check its paths (`check_root`, `check_meta`) at once."""
 from __future__ import annotations
 
 import csv
 import dataclasses
 import os
 
-from ears_tf.data.records import GENDER_UNKNOWN
 from ears_tf.errors import InputError
 
 PARTS = ("dev", "test")
@@ -33,11 +34,20 @@ def _folders(path) -> list:
     return sorted(entry.name for entry in os.scandir(path) if entry.is_dir()) if os.path.isdir(path) else []
 
 
+def check_root(root) -> None:
+    if not os.path.isdir(root):
+        raise InputError(root, "no such folder")
+
+
+def check_meta(path) -> None:
+    if not os.path.isfile(path):
+        raise InputError(path, "no such meta CSV")
+
+
 def scan(root) -> list[Clip]:
     """Every clip under `root` (both parts), in a stable order."""
     root = os.fspath(root)
-    if not os.path.isdir(root):
-        raise InputError(root, "no such folder")
+    check_root(root)
     clips = []
     for part in PARTS:
         video_root = os.path.join(root, part, "mp4")
@@ -63,9 +73,10 @@ def scan(root) -> list[Clip]:
 
 def read_meta(path) -> dict:
     """{VoxCeleb2 id: 0 female / 1 male} from the meta CSV; ids it lacks are unknown (-1)."""
+    from ears_tf.data.records import GENDER_UNKNOWN  # records loads TensorFlow
+
     path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise InputError(path, "no such meta CSV")
+    check_meta(path)
     with open(path, encoding="utf-8", newline="") as f:
         sample = f.read(4096)
         f.seek(0)
