@@ -1,0 +1,89 @@
+"""Does a stage's gradient on one fixed batch repeat from call to call? (docs/training.md, "seeded")
+
+  python experiments/gradient_repeatability.py --workdir=runs/quickstart --data=data/quickstart \
+      --stage=fusion --fusion=f1_finetune [--beside=data] [--calls=8]
+
+Builds the stage on the workdir's trained prerequisites, takes its first training batch and
+computes the loss's gradient with respect to every trainable variable `--calls` more times, in
+one `tf.function` (TensorFlow), as the trainer's step does. `--beside=data` keeps the stage's
+`tf.data` pipeline running in a thread meanwhile, as in training. Prints, per call, the
+variables whose gradient differs from the first call's and by how much, then how many calls
+differed. Set TF_NUM_INTEROP_THREADS=1 (or TF_ENABLE_ONEDNN_OPTS=0) to compare.
+"""
+import os
+import threading
+
+from absl import flags
+
+from ears_tf import cli
+
+flags.DEFINE_string("workdir", None, "A workdir with the stage's prerequisites trained.", required=True)
+flags.DEFINE_string("data", None, "The records it was trained on.", required=True)
+flags.DEFINE_string("preset", None, "The preset it was trained with (default: the workdir's config.json).")
+flags.DEFINE_string("stage", "fusion", "The stage whose gradient is computed (python -m ears_tf.train --stage).")
+flags.DEFINE_string("fusion", "f1_finetune", "fusion: the variant.")
+flags.DEFINE_integer("calls", 8, "Gradient calls compared with the first.", lower_bound=1)
+flags.DEFINE_enum("beside", "none", ("none", "data"), "What runs beside the step: nothing, or the stage's input.")
+flags.DEFINE_integer("seed", 0, "Seed of the batch.")
+FLAGS = flags.FLAGS
+
+
+def main(argv):
+    del argv
+    import ears_tf.train  # noqa: F401  (before TensorFlow loads: training's kernel choice)
+    from ears_tf.train.loop_tensorflow import without_remapper
+
+    with without_remapper():  # as the trainer runs its steps
+        compare()
+
+
+def compare():
+    import numpy as np
+    import tensorflow as tf
+
+    from ears_tf import config, variants
+    from ears_tf.train import registry
+    from ears_tf.workdir import run_config
+
+    preset = run_config.check(FLAGS.workdir, FLAGS.preset) or FLAGS.preset or "quickstart"
+    entry = registry.get(FLAGS.stage)
+    run = registry.StageRun(entry, variants.get_variant(FLAGS.fusion) if entry.variants else None)
+    stage = registry.make_stage(run, config.get_preset(preset), FLAGS.data, FLAGS.workdir, seed=FLAGS.seed)
+    stage.build(tf.distribute.get_strategy())
+    batch = next(iter(stage.dataset(FLAGS.seed)))
+    variables = stage.trainable_variables
+
+    @tf.function
+    def gradients(batch):
+        with tf.GradientTape() as tape:
+            loss = stage.losses(batch)["loss"]
+        return tape.gradient(loss, variables)
+
+    stop = threading.Event()
+
+    def read_input():
+        while not stop.is_set():
+            for _ in stage.dataset(FLAGS.seed + 1):
+                if stop.is_set():
+                    return
+
+    first = [g.numpy() for g in gradients(batch)]
+    if FLAGS.beside == "data":
+        threading.Thread(target=read_input, daemon=True).start()
+    differing_calls = 0
+    for call in range(1, FLAGS.calls + 1):
+        differ = [(v.path, float(np.max(np.abs(g.numpy() - f))))
+                  for v, g, f in zip(variables, gradients(batch), first)]
+        differ = [(path, gap) for path, gap in differ if gap > 0]
+        differing_calls += bool(differ)
+        listed = ", ".join(f"{path} {gap:.2g}" for path, gap in differ[:4]) + (" ..." if len(differ) > 4 else "")
+        print(f"call {call}: {len(differ)} of {len(variables)} gradients differ from call 0"
+              + (f" ({listed})" if differ else ""), flush=True)
+    stop.set()
+    threads = os.environ.get("TF_NUM_INTEROP_THREADS") or "default"
+    print(f"{stage.name}: {differing_calls} of {FLAGS.calls} calls differ from the first "
+          f"(beside: {FLAGS.beside}; inter-op threads: {threads})")
+
+
+if __name__ == "__main__":
+    cli.run(main)
