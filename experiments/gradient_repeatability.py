@@ -68,18 +68,23 @@ def compare():
                     return
 
     first = [g.numpy() for g in gradients(batch)]
+    reader = threading.Thread(target=read_input)
     if FLAGS.beside == "data":
-        threading.Thread(target=read_input, daemon=True).start()
+        reader.start()
     differing_calls = 0
-    for call in range(1, FLAGS.calls + 1):
-        differ = [(v.path, float(np.max(np.abs(g.numpy() - f))))
-                  for v, g, f in zip(variables, gradients(batch), first)]
-        differ = [(path, gap) for path, gap in differ if gap > 0]
-        differing_calls += bool(differ)
-        listed = ", ".join(f"{path} {gap:.2g}" for path, gap in differ[:4]) + (" ..." if len(differ) > 4 else "")
-        print(f"call {call}: {len(differ)} of {len(variables)} gradients differ from call 0"
-              + (f" ({listed})" if differ else ""), flush=True)
-    stop.set()
+    try:
+        for call in range(1, FLAGS.calls + 1):
+            differ = [(v.path, float(np.max(np.abs(g.numpy() - f))))
+                      for v, g, f in zip(variables, gradients(batch), first)]
+            differ = [(path, gap) for path, gap in differ if gap > 0]
+            differing_calls += bool(differ)
+            listed = ", ".join(f"{path} {gap:.2g}" for path, gap in differ[:4]) + (" ..." if len(differ) > 4 else "")
+            print(f"call {call}: {len(differ)} of {len(variables)} gradients differ from call 0"
+                  + (f" ({listed})" if differ else ""), flush=True)
+    finally:
+        stop.set()
+        if reader.is_alive():
+            reader.join()  # a reader still inside tf.data when Python exits aborts the process
     threads = os.environ.get("TF_NUM_INTEROP_THREADS") or "default"
     print(f"{stage.name}: {differing_calls} of {FLAGS.calls} calls differ from the first "
           f"(beside: {FLAGS.beside}; inter-op threads: {threads})")
