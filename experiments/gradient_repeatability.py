@@ -16,12 +16,15 @@ import threading
 from absl import flags
 
 from ears_tf import cli
+from ears_tf.config import PRESET_NAMES
+from ears_tf.train.registry import STAGE_NAMES
+from ears_tf.variants import F1_FINETUNE, FUSED_NAMES
 
 flags.DEFINE_string("workdir", None, "A workdir with the stage's prerequisites trained.", required=True)
 flags.DEFINE_string("data", None, "The records it was trained on.", required=True)
-flags.DEFINE_string("preset", None, "The preset it was trained with (default: the workdir's config.json).")
-flags.DEFINE_string("stage", "fusion", "The stage whose gradient is computed (python -m ears_tf.train --stage).")
-flags.DEFINE_string("fusion", "f1_finetune", "fusion: the variant.")
+flags.DEFINE_enum("preset", None, PRESET_NAMES, "The preset it was trained with (default: the workdir's config.json).")
+flags.DEFINE_enum("stage", "fusion", STAGE_NAMES, "The stage whose gradient is computed (one loss: not stylegan).")
+flags.DEFINE_enum("fusion", F1_FINETUNE.name, FUSED_NAMES, "fusion: the variant.")
 flags.DEFINE_integer("calls", 8, "Gradient calls compared with the first.", lower_bound=1)
 flags.DEFINE_enum("beside", "none", ("none", "data"), "What runs beside the step: nothing, or the stage's input.")
 flags.DEFINE_integer("seed", 0, "Seed of the batch.")
@@ -42,13 +45,17 @@ def compare():
     import tensorflow as tf
 
     from ears_tf import config, variants
+    from ears_tf.errors import InputError
     from ears_tf.train import registry
+    from ears_tf.train.model_stage import ModelStage
     from ears_tf.workdir import run_config
 
     preset = run_config.check(FLAGS.workdir, FLAGS.preset) or FLAGS.preset or "quickstart"
     entry = registry.get(FLAGS.stage)
     run = registry.StageRun(entry, variants.get_variant(FLAGS.fusion) if entry.variants else None)
     stage = registry.make_stage(run, config.get_preset(preset), FLAGS.data, FLAGS.workdir, seed=FLAGS.seed)
+    if not isinstance(stage, ModelStage):
+        raise InputError("--stage", f"{FLAGS.stage} takes two gradients a step (G's and D's); choose one with one loss")
     stage.build(tf.distribute.get_strategy())
     batch = next(iter(stage.dataset(FLAGS.seed)))
     variables = stage.trainable_variables

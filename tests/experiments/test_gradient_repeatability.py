@@ -32,3 +32,10 @@ def test_a_workdir_without_the_stages_prerequisites_is_one_line_exit_2(trained_s
     out = repeat(f"--workdir={tmp_path}", f"--data={data}", "--preset=smoke")
     assert out.returncode == 2 and out.stderr.strip().count("\n") == 0, out.stderr[-2000:]
     assert str(tmp_path) in out.stderr
+
+
+def test_a_stage_with_two_losses_is_refused_in_one_line(trained_smoke):
+    data, workdir, _ = trained_smoke
+    out = repeat(f"--workdir={workdir}", f"--data={data}", "--stage=stylegan")
+    assert out.returncode == 2 and out.stderr.strip().count("\n") == 0, out.stderr[-2000:]
+    assert "--stage" in out.stderr and "stylegan" in out.stderr
