@@ -61,8 +61,9 @@ def matmul_gflops(seconds: float, dtype: str = "float32") -> float:
     import tensorflow as tf
 
     n = 2048
-    a = tf.cast(tf.random.normal((n, n)), dtype)
-    b = tf.cast(tf.random.normal((n, n)), dtype)
+    # Seeded: op determinism (`--deterministic` on a GPU) refuses unseeded random ops.
+    a = tf.cast(tf.random.stateless_normal((n, n), seed=(0, 1)), dtype)
+    b = tf.cast(tf.random.stateless_normal((n, n), seed=(0, 2)), dtype)
     matmul = tf.function(lambda: tf.linalg.matmul(a, b)[0, 0])
     return 2 * n ** 3 / timed(lambda: matmul().numpy(), seconds) / 1e9
 

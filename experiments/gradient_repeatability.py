@@ -1,16 +1,17 @@
 """Does a stage's gradient on one fixed batch repeat from call to call? (docs/training.md, "seeded")
 
   python experiments/gradient_repeatability.py --workdir=runs/quickstart --data=data/quickstart \
-      --stage=fusion --fusion=f1_finetune [--beside=data] [--calls=8]
+      --stage=fusion --fusion=f1_finetune [--beside=data] [--calls=8] [--deterministic]
 
 Builds the stage on the workdir's trained prerequisites, takes its first training batch and
 computes the loss's gradient with respect to every trainable variable `--calls` more times, in
 one `tf.function` (TensorFlow), as the trainer's step does. `--beside=data` keeps the stage's
 `tf.data` pipeline running in a thread meanwhile, as in training. Prints, per call, the
 variables whose gradient differs from the first call's and by how much, then how many calls
-differed. Set TF_NUM_INTEROP_THREADS=1 (or TF_ENABLE_ONEDNN_OPTS=0) to compare.
+differed. `--deterministic` sets what the trainer's flag of that name sets (one inter-op
+thread; on a GPU, op determinism: `ears_tf/determinism.py`); TF_ENABLE_ONEDNN_OPTS=0 turns
+oneDNN off.
 """
-import os
 import threading
 
 from absl import flags
@@ -28,12 +29,17 @@ flags.DEFINE_enum("fusion", F1_FINETUNE.name, FUSED_NAMES, "fusion: the variant.
 flags.DEFINE_integer("calls", 8, "Gradient calls compared with the first.", lower_bound=1)
 flags.DEFINE_enum("beside", "none", ("none", "data"), "What runs beside the step: nothing, or the stage's input.")
 flags.DEFINE_integer("seed", 0, "Seed of the batch.")
+flags.DEFINE_bool("deterministic", False, "As the trainer's --deterministic (ears_tf/determinism.py).")
 FLAGS = flags.FLAGS
 
 
 def main(argv):
     del argv
     import ears_tf.train  # noqa: F401  (before TensorFlow loads: training's kernel choice)
+    from ears_tf import determinism
+
+    if FLAGS.deterministic:
+        determinism.enable()  # before TensorFlow's runtime starts
     from ears_tf.train.loop_tensorflow import without_remapper
 
     with without_remapper():  # as the trainer runs its steps
@@ -44,7 +50,7 @@ def compare():
     import numpy as np
     import tensorflow as tf
 
-    from ears_tf import config, variants
+    from ears_tf import config, determinism, variants
     from ears_tf.errors import InputError
     from ears_tf.train import registry
     from ears_tf.train.model_stage import ModelStage
@@ -92,9 +98,8 @@ def compare():
         stop.set()
         if reader.is_alive():
             reader.join()  # a reader still inside tf.data when Python exits aborts the process
-    threads = os.environ.get("TF_NUM_INTEROP_THREADS") or "default"
     print(f"{stage.name}: {differing_calls} of {FLAGS.calls} calls differ from the first "
-          f"(beside: {FLAGS.beside}; inter-op threads: {threads})")
+          f"(beside: {FLAGS.beside}; {determinism.describe()})")
 
 
 if __name__ == "__main__":

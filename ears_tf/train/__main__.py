@@ -60,6 +60,10 @@ flags.DEFINE_enum("jit", "auto", ("auto", "true", "false"),
                   "XLA-compile TensorFlow's training step (single replica). auto: on with a GPU; off on CPU, "
                   "where XLA's convolutions measured slower than oneDNN's here. Under JAX the step is always "
                   "compiled.")
+flags.DEFINE_bool("deterministic", False,
+                  "Bit-identical runs of one seed on one machine: one inter-op thread for TensorFlow (slower: "
+                  "docs/training.md), and on a GPU TensorFlow's op determinism and XLA's GPU determinism "
+                  "(ears_tf/determinism.py).")
 flags.DEFINE_enum("precision", "float32", PRECISIONS,
                   "Numeric precision of the models (ears_tf/precision.py): mixed_bfloat16 computes in bfloat16 with "
                   "float32 weights, losses and spectrogram; it pays on GPUs and on CPUs with AVX512-BF16 or AMX.")
@@ -85,6 +89,11 @@ def main(argv):
 
     atomic.check_writable(FLAGS.workdir)
     run_config.check(FLAGS.workdir, FLAGS.preset)  # before TensorFlow loads: a wrong preset fails at once
+    if FLAGS.deterministic:
+        from ears_tf import determinism
+
+        determinism.enable()  # before TensorFlow's runtime and JAX's backends start
+        print(f"deterministic: {determinism.describe()}")
     import tensorflow as tf
 
     from ears_tf import variants
@@ -122,7 +131,8 @@ def main(argv):
         data_service=FLAGS.data_service, seed=FLAGS.seed, jit_compile=jit, progress_every_s=FLAGS.progress_every_s,
         run_config={"preset": FLAGS.preset,
                     "overrides": {"steps": FLAGS.steps, "batch_size": FLAGS.batch_size, "seed": FLAGS.seed,
-                                  "lr_consistency": FLAGS.lr_consistency}},
+                                  "lr_consistency": FLAGS.lr_consistency,
+                                  "deterministic": FLAGS.deterministic or None}},
     )
     try:
         if FLAGS.stage == "all":

@@ -24,7 +24,17 @@ def test_each_call_is_compared_with_the_first_on_the_workdirs_preset(trained_smo
         assert total > 2 and 0 <= differing <= total  # F's kernel and bias, and E_a's variables
     summary = out.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"fusion/f1_finetune: [0-2] of 2 calls differ from the first \(beside: data; inter-op "
-                        r"threads: \w+\)", summary), summary
+                        r"threads: default; op determinism: off\)", summary), summary
+
+
+def test_deterministic_runs_as_the_trainers_flag_does(trained_smoke):
+    data, workdir, _ = trained_smoke
+    out = repeat(f"--workdir={workdir}", f"--data={data}", "--stage=fusion", "--fusion=f1_finetune", "--calls=2",
+                 "--beside=data", "--deterministic")
+    assert out.returncode == 0, out.stderr[-2000:]
+    summary = out.stdout.strip().splitlines()[-1]
+    assert summary == ("fusion/f1_finetune: 0 of 2 calls differ from the first "
+                       "(beside: data; inter-op threads: 1; op determinism: off)"), summary
 
 
 def test_a_workdir_without_the_stages_prerequisites_is_one_line_exit_2(trained_smoke, tmp_path):
