@@ -19,7 +19,6 @@ The environment carries all of it, so the processes a run starts (the evaluation
 from __future__ import annotations
 
 import os
-import sys
 
 INTEROP_THREADS_VARIABLE = "TF_NUM_INTEROP_THREADS"
 OP_DETERMINISM_VARIABLE = "TF_DETERMINISTIC_OPS"
@@ -52,10 +51,6 @@ def enable() -> None:
 
 def describe() -> str:
     """What this process runs with, for a run's first lines and the benchmarks."""
-    threads = os.environ.get(INTEROP_THREADS_VARIABLE) or "default"
-    if "tensorflow" in sys.modules:
-        import tensorflow as tf
-
-        threads = tf.config.threading.get_inter_op_parallelism_threads() or threads
+    threads = os.environ.get(INTEROP_THREADS_VARIABLE) or "default"  # enable() sets both in the environment
     op_determinism = os.environ.get(OP_DETERMINISM_VARIABLE) in ("1", "true")
     return f"inter-op threads: {threads}; op determinism: {'on' if op_determinism else 'off'}"

@@ -36,9 +36,9 @@ FLAGS = flags.FLAGS
 def main(argv):
     del argv
     import ears_tf.train  # noqa: F401  (before TensorFlow loads: training's kernel choice)
-    from ears_tf import determinism
-
     if FLAGS.deterministic:
+        from ears_tf import determinism
+
         determinism.enable()  # before TensorFlow's runtime starts
     from ears_tf.train.loop_tensorflow import without_remapper
 
